@@ -1,0 +1,48 @@
+// Package fblas gives generic access to the BLAS routines the hand-written
+// engines use, for float32 and float64 alike. Each call dispatches to
+// gonum's blas32 or blas64 package, so blas32.Use / blas64.Use (for example
+// an OpenBLAS implementation) switch every engine at once.
+//
+// Matrices are row-major with explicit leading dimensions, as in gonum's
+// blas.Float64Level3.
+package fblas
+
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// Float is the set of element types the engines compute in.
+type Float interface{ ~float32 | ~float64 }
+
+// gemm calls gonum's Dgemm or Sgemm.
+func gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
+	ta, tb := trans(tA), trans(tB)
+	switch a := any(a).(type) {
+	case []float64:
+		blas64.Implementation().Dgemm(ta, tb, m, n, k, float64(alpha), a, lda,
+			any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+	case []float32:
+		blas32.Implementation().Sgemm(ta, tb, m, n, k, float32(alpha), a, lda,
+			any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+	default:
+		panic("fblas: unsupported element type")
+	}
+}
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+// Convert copies src into dst, converting element types; len(dst) must be
+// at least len(src).
+func Convert[D, S Float](dst []D, src []S) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = D(v)
+	}
+}

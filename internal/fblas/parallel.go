@@ -1,0 +1,166 @@
+package fblas
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Tiles of C are kept small enough that gonum's gemm computes each one
+// serially (fewer than four 64 x 64 blocks), so that no call allocates:
+// gonum's own parallel gemm starts goroutines and channels on every call.
+const (
+	tileRows    = 64
+	maxTileCols = 192
+	minTileCols = 16
+	tileK       = 64
+)
+
+var threads atomic.Int32
+
+func init() { threads.Store(int32(runtime.GOMAXPROCS(0))) }
+
+// SetThreads sets how many goroutines a gemm may use (at least 1) and
+// returns the previous value. Sweeps that run one training per core set it
+// to 1. It is safe to call at any time.
+func SetThreads(n int) int {
+	return int(threads.Swap(int32(max(n, 1))))
+}
+
+// Threads returns the number of goroutines a gemm may use.
+func Threads() int { return int(threads.Load()) }
+
+// task is work that pool goroutines share: each calls work until it
+// returns, then done.
+type task interface {
+	work()
+	done()
+}
+
+var (
+	tasks    = make(chan task)
+	start    sync.Once
+	nWorkers = runtime.GOMAXPROCS(0) - 1
+)
+
+func startWorkers() {
+	for range nWorkers {
+		go func() {
+			for t := range tasks {
+				t.work()
+				t.done()
+			}
+		}()
+	}
+}
+
+// gemmJob is one gemm split into tiles of C that goroutines take in turn.
+type gemmJob[F Float] struct {
+	tA, tB      bool
+	m, n, k     int
+	alpha, beta F
+	a, b, c     []F
+	lda, ldb    int
+	ldc         int
+	cols        int // tile width
+	tn, count   int // tiles per row of tiles, tiles in all
+	next        atomic.Int32
+	wg          sync.WaitGroup
+}
+
+func (j *gemmJob[F]) done() { j.wg.Done() }
+
+func (j *gemmJob[F]) work() {
+	for {
+		t := int(j.next.Add(1)) - 1
+		if t >= j.count {
+			return
+		}
+		i0 := (t / j.tn) * tileRows
+		j0 := (t % j.tn) * j.cols
+		j.tile(i0, min(i0+tileRows, j.m), j0, min(j0+j.cols, j.n))
+	}
+}
+
+// tile computes rows i0..i1 and columns j0..j1 of C, in steps of tileK
+// along the inner dimension so that the operands' panels stay in cache.
+func (j *gemmJob[F]) tile(i0, i1, j0, j1 int) {
+	beta := j.beta
+	for k0 := 0; k0 < j.k; k0 += tileK {
+		kk := min(tileK, j.k-k0)
+		var as, bs []F
+		if j.tA {
+			as = j.a[k0*j.lda+i0:]
+		} else {
+			as = j.a[i0*j.lda+k0:]
+		}
+		if j.tB {
+			bs = j.b[j0*j.ldb+k0:]
+		} else {
+			bs = j.b[k0*j.ldb+j0:]
+		}
+		gemm(j.tA, j.tB, i1-i0, j1-j0, kk, j.alpha, as, j.lda, bs, j.ldb, beta, j.c[i0*j.ldc+j0:], j.ldc)
+		beta = 1
+	}
+}
+
+var (
+	pool64 = sync.Pool{New: func() any { return new(gemmJob[float64]) }}
+	pool32 = sync.Pool{New: func() any { return new(gemmJob[float32]) }}
+)
+
+func getJob[F Float]() (*gemmJob[F], *sync.Pool) {
+	var z F
+	p := &pool64
+	if _, ok := any(z).(float32); ok {
+		p = &pool32
+	}
+	return p.Get().(*gemmJob[F]), p
+}
+
+// Gemm computes C = alpha op(A) op(B) + beta C, where op(X) is X or X^T as
+// tA and tB say; op(A) is m x k, op(B) is k x n, C is m x n. C is split into
+// tiles computed on up to Threads() goroutines (the caller's included); a
+// call allocates nothing in steady state.
+func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	th := min(Threads(), nWorkers+1)
+	tm := (m + tileRows - 1) / tileRows
+	tn := (n + maxTileCols - 1) / maxTileCols
+	if tm*tn < th { // split columns further so that every goroutine has work
+		tn = min((th+tm-1)/tm, max(n/minTileCols, 1))
+	}
+	if (th == 1 || tm*tn == 1) && k <= tileK {
+		gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	cols := (n + tn - 1) / tn
+	tn = (n + cols - 1) / cols
+	j, pool := getJob[F]()
+	j.tA, j.tB, j.m, j.n, j.k = tA, tB, m, n, k
+	j.alpha, j.beta = alpha, beta
+	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
+	j.cols, j.tn, j.count = cols, tn, tm*tn
+	j.next.Store(0)
+	helpers := min(th, j.count) - 1
+	if helpers == 0 {
+		j.work()
+		j.release(pool)
+		return
+	}
+	start.Do(startWorkers)
+	j.wg.Add(helpers)
+	for range helpers {
+		tasks <- j
+	}
+	j.work()
+	j.wg.Wait()
+	j.release(pool)
+}
+
+func (j *gemmJob[F]) release(pool *sync.Pool) {
+	j.a, j.b, j.c = nil, nil, nil
+	pool.Put(j)
+}

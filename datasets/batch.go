@@ -72,17 +72,29 @@ func (bt *Batch) Validate() error {
 // CheckFinite returns an error naming the array and the first index at which
 // x holds NaN or an infinity.
 func CheckFinite(name string, x []float64) error {
-	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%s: entry %d is %v: values must be finite", name, i, v)
-		}
+	if i := firstNonFinite(x); i >= 0 {
+		return fmt.Errorf("%s: entry %d is %v: values must be finite", name, i, x[i])
 	}
 	return nil
+}
+
+// firstNonFinite returns the index of the first NaN or infinite entry of
+// x, or -1.
+func firstNonFinite(x []float64) int {
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return i
+		}
+	}
+	return -1
 }
 
 func checkArray(name string, x []float64, n int) error {
 	if len(x) != n {
 		return fmt.Errorf("batch: %s has %d entries, want %d", name, len(x), n)
 	}
-	return CheckFinite("batch: "+name, x)
+	if firstNonFinite(x) >= 0 {
+		return CheckFinite("batch: "+name, x)
+	}
+	return nil
 }

@@ -46,3 +46,9 @@ func Convert[D, S Float](dst []D, src []S) {
 		dst[i] = D(v)
 	}
 }
+
+// Backend names the BLAS implementation in use.
+func Backend() string { return backend }
+
+// backend is set by the build: "gonum (pure Go)" by default.
+var backend = "gonum (pure Go)"

@@ -33,7 +33,7 @@ type GradOptions struct {
 
 // DefaultGradOptions checks 12 entries per parameter with step 1e-5 at a
 // relative tolerance of 1e-6. With float64 arithmetic a central difference
-// with step h has truncation error O(h^2 f''') ~ 1e-10 and rounding error
+// with step h has truncation error O(h^2 f^(3)) ~ 1e-10 and rounding error
 // O(eps |f| / h) ~ 1e-11 for losses of order one, well inside 1e-6.
 func DefaultGradOptions() GradOptions {
 	return GradOptions{Entries: 12, Step: 1e-5, Tol: 1e-6, Seed: 1}

@@ -115,6 +115,9 @@ func (c Config) Shapes() map[string][]int {
 // dimensions, a noise sample of shape [B, T, N] when Noise > 0 (nil is
 // allowed and means zero noise), and valid, finite arrays.
 func (m *Model) CheckBatch(b *datasets.Batch) error {
+	if b == nil {
+		return fmt.Errorf("batch is nil")
+	}
 	if b.Din != m.Config.Din || b.Dout != m.Config.Dout {
 		return fmt.Errorf("batch has din=%d dout=%d, model has din=%d dout=%d",
 			b.Din, b.Dout, m.Config.Din, m.Config.Dout)

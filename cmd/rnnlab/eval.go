@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/runs"
+)
+
+func newEvalCmd() *cobra.Command {
+	var (
+		dir, weights, engine, dtype string
+		batch                       int
+		seed                        uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Print the loss of a trained run on a fresh test batch, as JSON",
+		Example: `  rnnlab eval --run runs/ff
+  rnnlab eval --run runs/ff --weights runs/ff/weights_init.npz --batch 512 --seed 2`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir == "" {
+				return usagef("run: give the run directory with --run")
+			}
+			r, err := runs.Load(dir)
+			if err != nil {
+				return usage(err)
+			}
+			m, err := r.Model(weights)
+			if err != nil {
+				return usage(err)
+			}
+			ec := runs.EvalConfig{Batch: batch, Seed: seed, Engine: engine, Dtype: models.Dtype(dtype)}
+			if batch < 1 {
+				return usagef("batch = %d: must be >= 1", batch)
+			}
+			loss, err := r.Eval(m, ec)
+			if err != nil {
+				return err
+			}
+			if weights == "" {
+				weights = "weights_final.npz"
+			}
+			out, _ := json.MarshalIndent(map[string]any{
+				"run": dir, "weights": weights, "task": r.Config.Task,
+				"batch": batch, "seed": seed, "loss": loss,
+			}, "", "  ")
+			fmt.Fprintln(cmd.OutOrStdout(), string(out))
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&dir, "run", "", "run directory written by rnnlab train")
+	fs.StringVar(&weights, "weights", "", "weights .npz to evaluate (default: the run's weights_final.npz)")
+	fs.IntVar(&batch, "batch", 512, "test trials (>= 1)")
+	fs.Uint64Var(&seed, "seed", 1000, "seed of the test batch")
+	fs.StringVar(&engine, "engine", "", "engine (default: the run's)")
+	fs.StringVar(&dtype, "dtype", "", "precision (default: the run's)")
+	return cmd
+}

@@ -1,0 +1,128 @@
+package fileio
+
+import (
+	"archive/zip"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"codeberg.org/sbinet/npyio/npz"
+)
+
+func TestNPZRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.npz")
+	in := map[string]Array{
+		"vec":   NewArray([]float64{1, -2.5, 3}, 3),
+		"mat":   NewArray([]float64{1, 2, 3, 4, 5, 6}, 2, 3),
+		"cube":  NewArray([]float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 2, 3, 2),
+		"empty": NewArray([]float64{}, 0, 4),
+	}
+	if err := WriteNPZ(path, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, a := range in {
+		b, ok := out[k]
+		if !ok {
+			t.Fatalf("array %s missing after round trip", k)
+		}
+		if !reflect.DeepEqual(a.Shape, b.Shape) || len(a.Data) != len(b.Data) {
+			t.Errorf("%s: shape %v -> %v", k, a.Shape, b.Shape)
+		}
+		for i := range a.Data {
+			if a.Data[i] != b.Data[i] {
+				t.Errorf("%s[%d]: %v -> %v", k, i, a.Data[i], b.Data[i])
+			}
+		}
+	}
+	// No temporary files are left beside the archive.
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("directory holds %d entries, want 1", len(ents))
+	}
+}
+
+// TestReadNPZFloat32 reads an archive written by another library in float32.
+func TestReadNPZFloat32(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f32.npz")
+	if err := npz.Write(path, map[string]any{"x": []float32{1.5, -2, 0.25}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out["x"].Data; !reflect.DeepEqual(got, []float64{1.5, -2, 0.25}) {
+		t.Errorf("float32 array read as %v", got)
+	}
+}
+
+// TestReadNPZFortran reads a column-major 2 x 3 array.
+func TestReadNPZFortran(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.npz")
+	f, _ := os.Create(path)
+	zw := zip.NewWriter(f)
+	w, _ := zw.Create("m.npy")
+	// Column-major storage of [[1 2 3] [4 5 6]] is 1 4 2 5 3 6.
+	var sb strings.Builder
+	if err := writeNPY(&sb, NewArray([]float64{1, 4, 2, 5, 3, 6}, 2, 3)); err != nil {
+		t.Fatal(err)
+	}
+	// Same header length: "True" is one byte shorter than "False", so one
+	// more padding space goes before the newline that ends the header.
+	hdr := strings.Replace(sb.String(), "False", "True", 1)
+	nl := strings.Index(hdr, "\n")
+	w.Write([]byte(hdr[:nl] + " " + hdr[nl:]))
+	zw.Close()
+	f.Close()
+	out, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out["m"].Data; !reflect.DeepEqual(got, []float64{1, 2, 3, 4, 5, 6}) {
+		t.Errorf("Fortran array read as %v", got)
+	}
+}
+
+func TestReadNPZErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := ReadNPZ(filepath.Join(dir, "missing.npz")); err == nil {
+		t.Error("missing file: no error")
+	}
+	bad := filepath.Join(dir, "bad.npz")
+	os.WriteFile(bad, []byte("not a zip"), 0o644)
+	if _, err := ReadNPZ(bad); err == nil {
+		t.Error("corrupt file: no error")
+	}
+	ints := filepath.Join(dir, "ints.npz")
+	if err := npz.Write(ints, map[string]any{"i": []int64{1, 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadNPZ(ints); err == nil || !strings.Contains(err.Error(), "dtype") {
+		t.Errorf("int64 array: error %v, want one naming the dtype", err)
+	}
+}
+
+func TestWriteAtomicKeepsOldOnFailure(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.json")
+	if err := WriteJSON(path, map[string]int{"a": 1}); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteAtomic(path, func(f *os.File) error {
+		f.WriteString("partial")
+		return os.ErrInvalid
+	})
+	if err == nil {
+		t.Fatal("failing writer: no error")
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"a": 1`) {
+		t.Errorf("old content lost: %q", b)
+	}
+}

@@ -1,0 +1,24 @@
+// Package runs turns a configuration into a training run on disk and back:
+// it is what `rnnlab train`, `rnnlab eval` and `rnnlab grad` do, as a
+// library, so that sweeps and reproductions train networks exactly as the
+// command line does.
+//
+// A run directory holds
+//
+//	config.json         everything needed to rerun (task and its parameters,
+//	                    model options, training protocol, engine, seed)
+//	weights_init.npz    wi, wrec, wo, brec, h0 at initialisation (float64)
+//	weights_final.npz   the same arrays after training
+//	metrics.csv         epoch, loss, grad_norm
+//	result.json         status (completed, diverged, interrupted), epochs
+//	                    done, final loss, wall time
+//	snapshots.npz       optional: epochs [S] and one [S, ...] array per
+//	                    snapshotted parameter
+//
+// Arrays have the shapes of the paper's code (wi [Din, N], wrec [N, N],
+// wo [N, Dout], brec [N], h0 [N]) and load with numpy.load.
+//
+// Seeds: the model is initialised from Seed; training batches are drawn
+// from a PCG stream (Seed, 1) and noise samples from (Seed, 2), so one seed
+// fixes the whole run.
+package runs

@@ -1,0 +1,85 @@
+package runs
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+
+	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/models/rnn"
+)
+
+// Run is a run directory read back from disk.
+type Run struct {
+	Dir    string
+	Config Config
+}
+
+// Load reads and validates dir/config.json.
+func Load(dir string) (*Run, error) {
+	path := filepath.Join(dir, ConfigFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	var c Config
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("run %s: config.json is not valid: %w", dir, err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("run %s: config.json: %w", dir, err)
+	}
+	return &Run{Dir: dir, Config: c}, nil
+}
+
+// Model returns the run's model with the weights of the given .npz file
+// (the run's weights_final.npz when path is empty) as its initial and
+// current values.
+func (r *Run) Model(path string) (*rnn.Model, error) {
+	if path == "" {
+		path = filepath.Join(r.Dir, WeightsFinalFile)
+	}
+	w, err := ReadWeights(path, r.Config.Model)
+	if err != nil {
+		return nil, err
+	}
+	return rnn.NewFromWeights(r.Config.Model, w)
+}
+
+// EvalConfig sets how Eval measures a model.
+type EvalConfig struct {
+	// Batch is the number of test trials.
+	Batch int
+	// Seed draws the test trials (stream (Seed, 3)) and noise (Seed, 4).
+	Seed uint64
+	// Engine and Dtype choose the engine; empty means the run's.
+	Engine string
+	Dtype  models.Dtype
+}
+
+// Eval returns the loss of model m, built for this run, on a fresh batch of
+// the run's task.
+func (r *Run) Eval(m *rnn.Model, ec EvalConfig) (float64, error) {
+	if ec.Batch < 1 {
+		return 0, fmt.Errorf("batch = %d: must be >= 1", ec.Batch)
+	}
+	if ec.Engine == "" {
+		ec.Engine = r.Config.Engine
+	}
+	if ec.Dtype == "" {
+		ec.Dtype = r.Config.Dtype
+	}
+	task, err := r.Config.NewTask()
+	if err != nil {
+		return 0, err
+	}
+	eng, err := NewEngine(m, ec.Engine, ec.Dtype)
+	if err != nil {
+		return 0, err
+	}
+	b := task.Sample(rand.New(rand.NewPCG(ec.Seed, 3)), ec.Batch)
+	m.DrawNoise(rand.New(rand.NewPCG(ec.Seed, 4)), b)
+	return eng.Loss(b)
+}

@@ -1,6 +1,3 @@
-// Command rnnlab trains and analyses the recurrent networks of Schuessler et
-// al., "The interplay between randomness and structure during learning in
-// RNNs" (NeurIPS 2020). Run `rnnlab help` for the commands.
 package main
 
 import (

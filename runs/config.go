@@ -42,6 +42,9 @@ type Config struct {
 	// SnapshotEvery > 0 writes snapshots.npz with the weights every that
 	// many epochs.
 	SnapshotEvery int `json:"snapshot_every,omitempty"`
+	// SpectraEvery > 0 writes dw_spectra.npz with the singular values of
+	// dW of every weight matrix every that many epochs.
+	SpectraEvery int `json:"spectra_every,omitempty"`
 }
 
 // DefaultConfig returns the paper's protocol for a task (SPEC.md): N = 256,
@@ -109,6 +112,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("engine %q: allowed bptt, autodiff", c.Engine)
 	case c.SnapshotEvery < 0:
 		return fmt.Errorf("snapshot-every = %d: must be >= 0", c.SnapshotEvery)
+	case c.SpectraEvery < 0:
+		return fmt.Errorf("spectra-every = %d: must be >= 0", c.SpectraEvery)
 	}
 	if _, err := models.ParseDtype(string(c.Dtype)); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/models/rnn"
+	"github.com/rnnlab/rnnlab/trainers"
 )
 
 // Run is a run directory read back from disk.
@@ -82,4 +83,13 @@ func (r *Run) Eval(m *rnn.Model, ec EvalConfig) (float64, error) {
 	b := task.Sample(rand.New(rand.NewPCG(ec.Seed, 3)), ec.Batch)
 	m.DrawNoise(rand.New(rand.NewPCG(ec.Seed, 4)), b)
 	return eng.Loss(b)
+}
+
+// ReadMetrics reads dir/metrics.csv.
+func ReadMetrics(dir string) (*trainers.Metrics, error) {
+	b, err := os.ReadFile(filepath.Join(dir, MetricsFile))
+	if err != nil {
+		return nil, err
+	}
+	return trainers.ParseMetricsCSV(b)
 }

@@ -26,6 +26,7 @@ const (
 	MetricsFile      = "metrics.csv"
 	ResultFile       = "result.json"
 	SnapshotsFile    = "snapshots.npz"
+	SpectraFile      = "dw_spectra.npz"
 )
 
 // Statuses of a run in result.json.
@@ -117,6 +118,11 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 		snaps = &trainers.Snapshots{Every: cfg.SnapshotEvery}
 		hooks = append(hooks, snaps)
 	}
+	var spectra *trainers.DWSpectra
+	if cfg.SpectraEvery > 0 {
+		spectra = &trainers.DWSpectra{Every: cfg.SpectraEvery}
+		hooks = append(hooks, spectra)
+	}
 	if o.Progress != nil {
 		label := o.Label
 		if label == "" {
@@ -153,13 +159,13 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
-	if err := writeOutputs(dir, m, met, snaps, res); err != nil {
+	if err := writeOutputs(dir, m, met, snaps, spectra, res); err != nil {
 		return res, errors.Join(trainErr, err)
 	}
 	return res, trainErr
 }
 
-func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, snaps *trainers.Snapshots, res *Result) error {
+func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, snaps *trainers.Snapshots, spectra *trainers.DWSpectra, res *Result) error {
 	if met == nil {
 		met = &trainers.Metrics{}
 	}
@@ -174,7 +180,32 @@ func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, snaps *traine
 			return err
 		}
 	}
+	if spectra != nil && len(spectra.Epochs) > 0 {
+		if err := fileio.WriteNPZ(filepath.Join(dir, SpectraFile), SpectraArrays(spectra)); err != nil {
+			return err
+		}
+	}
 	return fileio.WriteJSON(filepath.Join(dir, ResultFile), res)
+}
+
+// SpectraArrays stacks recorded dW spectra: "epochs" [S] and per matrix an
+// array [S, min(rows, cols)] of singular values.
+func SpectraArrays(s *trainers.DWSpectra) map[string]fileio.Array {
+	n := len(s.Epochs)
+	ep := make([]float64, n)
+	for i, e := range s.Epochs {
+		ep[i] = float64(e)
+	}
+	out := map[string]fileio.Array{"epochs": fileio.NewArray(ep, n)}
+	for name, vals := range s.Values {
+		k := len(vals[0])
+		data := make([]float64, 0, n*k)
+		for _, v := range vals {
+			data = append(data, v...)
+		}
+		out[name] = fileio.NewArray(data, n, k)
+	}
+	return out
 }
 
 // snapshotArrays stacks the snapshots: "epochs" [S] and per parameter an

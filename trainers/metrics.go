@@ -2,8 +2,10 @@ package trainers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/rnnlab/rnnlab/internal/fileio"
 )
@@ -39,3 +41,26 @@ func (m *Metrics) CSV() []byte {
 
 // WriteCSV writes the metrics to path atomically.
 func (m *Metrics) WriteCSV(path string) error { return fileio.WriteFile(path, m.CSV()) }
+
+// ParseMetricsCSV reads metrics written by CSV.
+func ParseMetricsCSV(b []byte) (*Metrics, error) {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) == 0 || lines[0] != "epoch,loss,grad_norm" {
+		return nil, fmt.Errorf("metrics: header is not epoch,loss,grad_norm")
+	}
+	m := &Metrics{}
+	for i, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		if len(f) != 3 {
+			return nil, fmt.Errorf("metrics: line %d: want 3 fields, got %d", i+2, len(f))
+		}
+		e, err1 := strconv.Atoi(f[0])
+		l, err2 := strconv.ParseFloat(f[1], 64)
+		g, err3 := strconv.ParseFloat(f[2], 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, fmt.Errorf("metrics: line %d: %w", i+2, err)
+		}
+		m.add(e, l, g)
+	}
+	return m, nil
+}

@@ -20,11 +20,15 @@ type modelFlags struct {
 	convention string
 	noise      float64
 	train      string
+	// gridG leaves --g to the caller (the sweep's grid of g values).
+	gridG bool
 }
 
 func (f *modelFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.n, "n", 256, "number of neurons N (>= 1)")
-	fs.Float64Var(&f.g, "g", 0, "strength of the random initial connectivity, wrec0 = g X with X_ij ~ N(0, 1/N) (>= 0)")
+	if !f.gridG {
+		fs.Float64Var(&f.g, "g", 0, "strength of the random initial connectivity, wrec0 = g X with X_ij ~ N(0, 1/N) (>= 0)")
+	}
 	fs.Float64Var(&f.dt, "dt", 0.5, "time step in units of the neurons' time constant, in (0, 1]")
 	fs.StringVar(&f.phi, "nonlinearity", "tanh", "neurons' nonlinearity: "+strings.Join(rnn.PhiNames, "|"))
 	fs.StringVar(&f.phiOut, "readout-nonlinearity", "", "readout nonlinearity (default: the same as --nonlinearity)")
@@ -41,7 +45,9 @@ func (f *modelFlags) apply(fs *pflag.FlagSet, c *rnn.Config) {
 		}
 	}
 	set("n", func() { c.N = f.n })
-	set("g", func() { c.G = f.g })
+	if !f.gridG {
+		set("g", func() { c.G = f.g })
+	}
 	set("dt", func() { c.Dt = f.dt })
 	set("nonlinearity", func() { c.Phi = f.phi })
 	set("readout-nonlinearity", func() { c.PhiOut = f.phiOut })

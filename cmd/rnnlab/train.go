@@ -1,28 +1,20 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rnnlab/rnnlab/datasets/tasks"
-	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/runs"
 )
 
 func newTrainCmd() *cobra.Command {
 	var (
-		mf                                  modelFlags
-		task, optimizer, engine, dtype, out string
-		taskParams, initPath                string
-		epochs, batch, snapEvery            int
-		lr0, clip                           float64
-		seed                                uint64
-		force, quiet                        bool
+		tf            trainFlags
+		out, initPath string
+		force, quiet  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
@@ -39,43 +31,9 @@ diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
   rnnlab train --task mante --g 0.9 --engine autodiff --dtype float32 --out runs/mante
   rnnlab train --task flipflop --n 64 --epochs 300 --task-params '{"t_max": 30}' --out runs/small`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fs := cmd.Flags()
-			cfg, err := runs.DefaultConfig(task)
+			cfg, err := tf.config(cmd.Flags())
 			if err != nil {
-				return usage(fmt.Errorf("task: %w", err))
-			}
-			mf.apply(fs, &cfg.Model)
-			changed := func(name string) bool { return fs.Changed(name) }
-			if changed("epochs") {
-				cfg.Epochs = epochs
-			}
-			if changed("batch") {
-				cfg.Batch = batch
-			}
-			if changed("lr0") {
-				cfg.LR0 = lr0
-			}
-			if changed("optimizer") {
-				cfg.Optimizer = optimizer
-			}
-			if changed("engine") {
-				cfg.Engine = engine
-			}
-			if changed("dtype") {
-				cfg.Dtype = models.Dtype(dtype)
-			}
-			if changed("seed") {
-				cfg.Seed = seed
-			}
-			cfg.Clip, cfg.SnapshotEvery = clip, snapEvery
-			if taskParams != "" {
-				if !json.Valid([]byte(taskParams)) {
-					return usagef("task-params: not valid JSON: %s", taskParams)
-				}
-				cfg.TaskParams = json.RawMessage(taskParams)
-			}
-			if err := cfg.Validate(); err != nil {
-				return usage(err)
+				return err
 			}
 			if out == "" {
 				out = filepath.Join("runs", fmt.Sprintf("%s_g%g_seed%d", cfg.Task, cfg.Model.G, cfg.Seed))
@@ -106,20 +64,9 @@ diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&task, "task", "flipflop", "task: "+strings.Join(tasks.Names(), "|"))
-	mf.register(fs)
-	fs.IntVar(&epochs, "epochs", 1000, "training epochs (one batch each, >= 0; default per task)")
-	fs.IntVar(&batch, "batch", 32, "trials per batch (>= 1)")
-	fs.Float64Var(&lr0, "lr0", 0.05, "base learning rate: Adam uses lr0/N, SGD lr0 (> 0)")
-	fs.StringVar(&optimizer, "optimizer", "adam", "optimizer: adam|sgd")
-	fs.Float64Var(&clip, "clip", 0, "clip the gradient norm to this value (0: no clipping)")
-	fs.StringVar(&engine, "engine", "bptt", "gradient engine: bptt (hand-written) | autodiff (gorgonia)")
-	fs.StringVar(&dtype, "dtype", "float64", "precision: float64|float32")
-	fs.Uint64Var(&seed, "seed", 1, "seed of initialisation, batches and noise")
+	tf.register(fs)
 	fs.StringVar(&out, "out", "", "run directory (default runs/TASK_gG_seedS)")
-	fs.StringVar(&taskParams, "task-params", "", `task parameters as JSON, e.g. '{"t_max": 30}'`)
 	fs.StringVar(&initPath, "init", "", "initial weights (.npz with wi, wrec, wo[, brec, h0]) instead of the seeded initialisation")
-	fs.IntVar(&snapEvery, "snapshot-every", 0, "write snapshots.npz with the weights every this many epochs (0: none)")
 	fs.BoolVar(&force, "force", false, "overwrite a run directory that already holds a run")
 	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
 	return cmd

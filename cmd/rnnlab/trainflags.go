@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/rnnlab/rnnlab/datasets/tasks"
+	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/runs"
+)
+
+// trainFlags are the flags that define a training run, shared by train and
+// sweep. Defaults are per task (runs.DefaultConfig); only flags the user
+// set override them.
+type trainFlags struct {
+	model                          modelFlags
+	task, optimizer, engine, dtype string
+	taskParams                     string
+	epochs, batch, snapEvery       int
+	spectraEvery                   int
+	lr0, clip                      float64
+	seed                           uint64
+}
+
+func (f *trainFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.task, "task", "flipflop", "task: "+strings.Join(tasks.Names(), "|"))
+	f.model.register(fs)
+	fs.IntVar(&f.epochs, "epochs", 1000, "training epochs (one batch each, >= 0; default per task)")
+	fs.IntVar(&f.batch, "batch", 32, "trials per batch (>= 1)")
+	fs.Float64Var(&f.lr0, "lr0", 0.05, "base learning rate: Adam uses lr0/N, SGD lr0 (> 0)")
+	fs.StringVar(&f.optimizer, "optimizer", "adam", "optimizer: adam|sgd")
+	fs.Float64Var(&f.clip, "clip", 0, "clip the gradient norm to this value (0: no clipping)")
+	fs.StringVar(&f.engine, "engine", "bptt", "gradient engine: bptt (hand-written) | autodiff (gorgonia)")
+	fs.StringVar(&f.dtype, "dtype", "float64", "precision: float64|float32")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of initialisation, batches and noise")
+	fs.StringVar(&f.taskParams, "task-params", "", `task parameters as JSON, e.g. '{"t_max": 30}'`)
+	fs.IntVar(&f.snapEvery, "snapshot-every", 0, "write snapshots.npz with the weights every this many epochs (0: none)")
+	fs.IntVar(&f.spectraEvery, "spectra-every", 0, "write dw_spectra.npz with the singular values of dW every this many epochs (0: none)")
+}
+
+// config returns the task's defaults with the flags the user set applied,
+// validated. Errors are usage errors.
+func (f *trainFlags) config(fs *pflag.FlagSet) (runs.Config, error) {
+	cfg, err := runs.DefaultConfig(f.task)
+	if err != nil {
+		return cfg, usage(err)
+	}
+	f.model.apply(fs, &cfg.Model)
+	set := func(name string, do func()) {
+		if fs.Changed(name) {
+			do()
+		}
+	}
+	set("epochs", func() { cfg.Epochs = f.epochs })
+	set("batch", func() { cfg.Batch = f.batch })
+	set("lr0", func() { cfg.LR0 = f.lr0 })
+	set("optimizer", func() { cfg.Optimizer = f.optimizer })
+	set("engine", func() { cfg.Engine = f.engine })
+	set("dtype", func() { cfg.Dtype = models.Dtype(f.dtype) })
+	set("seed", func() { cfg.Seed = f.seed })
+	cfg.Clip, cfg.SnapshotEvery, cfg.SpectraEvery = f.clip, f.snapEvery, f.spectraEvery
+	if f.taskParams != "" {
+		if !json.Valid([]byte(f.taskParams)) {
+			return cfg, usagef("task-params: not valid JSON: %s", f.taskParams)
+		}
+		cfg.TaskParams = json.RawMessage(f.taskParams)
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usage(err)
+	}
+	return cfg, nil
+}

@@ -1,0 +1,87 @@
+package runs
+
+import "fmt"
+
+// AnalysisConfig sets the analysis of a trained rate RNN (claims 1-4 of the
+// paper): every evaluation uses ONE fixed test batch, so that differences
+// between truncation ranks are not sampling noise.
+type AnalysisConfig struct {
+	// TestBatch is the number of test trials (the paper: 512).
+	TestBatch int `json:"test_batch"`
+	// TestSeed draws the test batch.
+	TestSeed uint64 `json:"test_seed"`
+	// MaxRank is the largest truncation rank R evaluated (R = 0..MaxRank).
+	MaxRank int `json:"max_rank"`
+	// Shuffles is the number of permutations of W0 averaged in the shuffle
+	// test.
+	Shuffles int `json:"shuffles"`
+	// TopK is the number of leading singular values of dW reported.
+	TopK int `json:"top_k"`
+	// KrylovOrder is the highest power of W0 in the alignment subspaces.
+	KrylovOrder int `json:"krylov_order"`
+	// AlignRank is the number of dW's singular vectors whose alignment is
+	// measured.
+	AlignRank int `json:"align_rank"`
+}
+
+// DefaultAnalysisConfig is the paper's analysis: 512 test trials, ranks 0
+// to 25, plus 5 shuffles, the top 10 singular values, Krylov order 4 and
+// alignment of dW's top 2 singular vectors.
+func DefaultAnalysisConfig() AnalysisConfig {
+	return AnalysisConfig{TestBatch: 512, TestSeed: 12345, MaxRank: 25, Shuffles: 5, TopK: 10, KrylovOrder: 4, AlignRank: 2}
+}
+
+// Validate reports an invalid field.
+func (c AnalysisConfig) Validate() error {
+	switch {
+	case c.TestBatch < 1:
+		return fmt.Errorf("analysis test batch = %d: must be >= 1", c.TestBatch)
+	case c.MaxRank < 0:
+		return fmt.Errorf("analysis max rank = %d: must be >= 0", c.MaxRank)
+	case c.Shuffles < 0:
+		return fmt.Errorf("analysis shuffles = %d: must be >= 0", c.Shuffles)
+	case c.TopK < 1:
+		return fmt.Errorf("analysis top k = %d: must be >= 1", c.TopK)
+	case c.KrylovOrder < 0:
+		return fmt.Errorf("analysis krylov order = %d: must be >= 0", c.KrylovOrder)
+	case c.AlignRank < 1:
+		return fmt.Errorf("analysis align rank = %d: must be >= 1", c.AlignRank)
+	}
+	return nil
+}
+
+// Analysis is what AnalyzeRun measures of a trained rate RNN's recurrent
+// weights, wrec = W0 + dW. Losses are on the fixed test batch.
+type Analysis struct {
+	// LossInit and LossFinal are the test losses of the initial and the
+	// trained network.
+	LossInit  float64 `json:"loss_init"`
+	LossFinal float64 `json:"loss_final"`
+	// Frobenius norms of W0, W and dW, and the spectral norm of dW.
+	NormW0 float64 `json:"norm_w0"`
+	NormW  float64 `json:"norm_w"`
+	NormDW float64 `json:"norm_dw"`
+	SpecDW float64 `json:"spec_dw"`
+	// SV holds the top singular values of dW, descending.
+	SV []float64 `json:"sv_dw"`
+	// Share[r-1] is the share of ||dW||_F^2 held by the top r singular
+	// values, r = 1..len(SV).
+	Share []float64 `json:"share_dw"`
+	// Truncation[R] is the test loss with wrec = W0 + rank-R part of dW,
+	// R = 0..MaxRank (R = 0 is W0 with the trained wi and wo).
+	Truncation []float64 `json:"truncation_loss"`
+	// ShuffleLoss is the mean test loss of shuffle(W0) + dW over the
+	// permutations, ShuffleLosses each one.
+	ShuffleLoss   float64   `json:"shuffle_loss"`
+	ShuffleLosses []float64 `json:"shuffle_losses"`
+	// Alignment of dW's top singular subspaces with the Krylov spaces of
+	// the readout (left) and the input (right), and the expected share for
+	// a random subspace of the same dimension.
+	AlignLeft        float64 `json:"align_left"`
+	AlignRight       float64 `json:"align_right"`
+	AlignLeftRandom  float64 `json:"align_left_random"`
+	AlignRightRandom float64 `json:"align_right_random"`
+	// Eigenvalues of W0 and W, as [re, im] pairs (for the figures).
+	EigW0 [][2]float64 `json:"eig_w0,omitempty"`
+	EigW  [][2]float64 `json:"eig_w,omitempty"`
+}

@@ -1,0 +1,108 @@
+package runs
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+
+	"github.com/rnnlab/rnnlab/internal/fileio"
+	"github.com/rnnlab/rnnlab/models/rnn"
+)
+
+// AnalysisFile is the analysis of a run, written by `rnnlab analyze`.
+const AnalysisFile = "analysis.json"
+
+// AnalyzeRun measures the trained network of the run directory dir: norms
+// and singular values of dW = W - W0 of wrec, the test loss of W0 + the
+// rank-R part of dW for R = 0..MaxRank, the shuffle test, the alignment of
+// dW with W0's Krylov spaces and the eigenvalues of W0 and W. Every loss is
+// on one test batch (TestBatch trials drawn with TestSeed), the same for
+// every R, so that the truncation curve carries no sampling noise. The
+// input and readout weights stay trained throughout.
+func AnalyzeRun(dir string, ac AnalysisConfig) (*Analysis, error) {
+	if err := ac.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Model("")
+	if err != nil {
+		return nil, err
+	}
+	init, err := ReadWeights(filepath.Join(dir, WeightsInitFile), r.Config.Model)
+	if err != nil {
+		return nil, err
+	}
+	task, err := r.Config.NewTask()
+	if err != nil {
+		return nil, err
+	}
+	// The analysis is deterministic and exact: the float64 hand-written
+	// engine, whatever engine trained the run.
+	eng, err := rnn.NewBPTT(m, "float64")
+	if err != nil {
+		return nil, err
+	}
+	batch := task.Sample(rand.New(rand.NewPCG(ac.TestSeed, 3)), ac.TestBatch)
+	m.DrawNoise(rand.New(rand.NewPCG(ac.TestSeed, 4)), batch)
+
+	wrec := m.Params.Get("wrec")
+	N := m.Config.N
+	w := append([]float64(nil), wrec.W...)
+	w0 := init["wrec"]
+	loss := func(v []float64) (float64, error) {
+		copy(wrec.W, v)
+		return eng.Loss(batch)
+	}
+	defer copy(wrec.W, w)
+	a := &Analysis{}
+	if a.LossFinal, err = loss(w); err != nil {
+		return nil, err
+	}
+	// The initial network: every parameter at its initial value.
+	m0, err := rnn.NewFromWeights(r.Config.Model, init)
+	if err != nil {
+		return nil, err
+	}
+	e0, _ := rnn.NewBPTT(m0, "float64")
+	if a.LossInit, err = e0.Loss(batch); err != nil {
+		return nil, err
+	}
+
+	sp, err := analyzeMatrix(w0, w, N, ac)
+	if err != nil {
+		return nil, err
+	}
+	a.NormW0, a.NormW, a.NormDW, a.SpecDW = sp.normW0, sp.normW, sp.normDW, sp.specDW
+	a.SV, a.Share = sp.sv, sp.share
+	for R := 0; R <= ac.MaxRank && R <= N; R++ {
+		l, err := loss(sp.truncate(R))
+		if err != nil {
+			return nil, fmt.Errorf("rank %d: %w", R, err)
+		}
+		a.Truncation = append(a.Truncation, l)
+	}
+	for k := 0; k < ac.Shuffles; k++ {
+		l, err := loss(sp.shuffled(rand.New(rand.NewPCG(ac.TestSeed, uint64(100+k)))))
+		if err != nil {
+			return nil, fmt.Errorf("shuffle %d: %w", k, err)
+		}
+		a.ShuffleLosses = append(a.ShuffleLosses, l)
+		a.ShuffleLoss += l / float64(ac.Shuffles)
+	}
+	wi, wo := m.Params.Get("wi"), m.Params.Get("wo")
+	a.AlignLeft, a.AlignLeftRandom, a.AlignRight, a.AlignRightRandom, err =
+		sp.alignment(wi.W, wi.Shape[0], wo.W, wo.Shape[1], ac)
+	if err != nil {
+		return nil, err
+	}
+	a.EigW0, a.EigW = sp.eigW0, sp.eigW
+	return a, nil
+}
+
+// WriteAnalysis writes a to dir/analysis.json.
+func WriteAnalysis(dir string, a *Analysis) error {
+	return fileio.WriteJSON(filepath.Join(dir, AnalysisFile), a)
+}

@@ -15,6 +15,7 @@ func newSweepCmd() *cobra.Command {
 	var (
 		tf               trainFlags
 		grid, out, shard string
+		preset           string
 		samples, jobs    int
 		sameW0, quiet    bool
 		ac               = runs.DefaultAnalysisConfig()
@@ -29,7 +30,8 @@ loss and the alignment of dW with W0's Krylov spaces. Writes DIR/cells/*
 summary.json when every cell is done.
 
 Rerunning the same command resumes: finished cells are skipped, an
-interrupted cell is redone. --shard i/n (or SLURM_ARRAY_TASK_ID and
+interrupted cell is redone. Without --preset, the protocol is the task's
+training defaults with 100 dW spectra per run. --shard i/n (or SLURM_ARRAY_TASK_ID and
 SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and RNNLAB_SHARD_COUNT) runs
 only every n-th cell, for job arrays that share DIR; 'rnnlab sweep collect
 DIR' then writes the summary.`,
@@ -37,14 +39,48 @@ DIR' then writes the summary.`,
   rnnlab sweep --task flipflop --g 0,0.9,1.8 --samples 2 --n 128 --epochs 500 --out sweeps/small
   rnnlab sweep --task romo --g 0:3:0.3 --samples 5 --shard 3/10 --out /shared/sweeps/romo`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := tf.config(cmd.Flags())
+			fs := cmd.Flags()
+			spec := sweep.Spec{Samples: samples, SameW0: sameW0, Analysis: ac}
+			var err error
+			if preset != "" {
+				if spec, err = sweep.Preset(preset, tf.task); err != nil {
+					return usage(err)
+				}
+				if fs.Changed("samples") {
+					spec.Samples = samples
+				}
+				if fs.Changed("same-w0") {
+					spec.SameW0 = sameW0
+				}
+				if fs.Changed("test-batch") {
+					spec.Analysis.TestBatch = ac.TestBatch
+				}
+				if fs.Changed("max-rank") {
+					spec.Analysis.MaxRank = ac.MaxRank
+				}
+				if fs.Changed("shuffles") {
+					spec.Analysis.Shuffles = ac.Shuffles
+				}
+			} else {
+				if spec.Train, err = runs.DefaultConfig(tf.task); err != nil {
+					return usage(err)
+				}
+				spec.Train.SpectraEvery = max(spec.Train.Epochs/100, 1)
+			}
+			cfg, err := tf.apply(fs, spec.Train)
 			if err != nil {
 				return err
 			}
-			gs, err := sweep.ParseGrid(grid)
-			if err != nil {
-				return usage(fmt.Errorf("g: %w", err))
+			if fs.Changed("epochs") && !fs.Changed("spectra-every") {
+				cfg.SpectraEvery = max(cfg.Epochs/100, 1)
 			}
+			spec.Train = cfg
+			if preset == "" || fs.Changed("g") {
+				if spec.G, err = sweep.ParseGrid(grid); err != nil {
+					return usage(fmt.Errorf("g: %w", err))
+				}
+			}
+			gs := spec.G
 			if out == "" {
 				return usagef("out: give the sweep directory with --out")
 			}
@@ -60,7 +96,6 @@ DIR' then writes the summary.`,
 			if jobs < 1 {
 				return usagef("jobs = %d: must be >= 1", jobs)
 			}
-			spec := sweep.Spec{Train: cfg, G: gs, Samples: samples, SameW0: sameW0, Analysis: ac}
 			if err := spec.Validate(); err != nil {
 				return usage(err)
 			}
@@ -75,8 +110,8 @@ DIR' then writes the summary.`,
 				if fromEnv && shard == "" {
 					src = " (from the environment)"
 				}
-				fmt.Fprintf(stderr, "sweep %s: %d g values x %d samples = %d cells, shard %s%s, %d at a time -> %s\n",
-					cfg.Task, len(gs), samples, len(gs)*samples, sh, src, jobs, out)
+				fmt.Fprintf(stderr, "sweep %s: g %v x %d samples = %d cells (N %d, %d epochs), shard %s%s, %d at a time -> %s\n",
+					cfg.Task, gs, spec.Samples, len(gs)*spec.Samples, cfg.Model.N, cfg.Epochs, sh, src, jobs, out)
 			}
 			n, err := sweep.Run(cmd.Context(), spec, out, o)
 			if err != nil {
@@ -92,6 +127,7 @@ DIR' then writes the summary.`,
 	tf.model.gridG = true
 	tf.register(fs)
 	fs.StringVar(&grid, "g", "0:2.1:0.3", "g grid: start:stop:step or a comma list")
+	fs.StringVar(&preset, "preset", "", "protocol: paper (SPEC.md's full grid, 5 samples) or quick (g 0, 0.9, 1.8, N 128, fewer epochs); other flags override it")
 	fs.IntVar(&samples, "samples", 5, "networks per g (>= 1)")
 	fs.BoolVar(&sameW0, "same-w0", false, "share the random matrix X of wrec0 = g X across g")
 	fs.StringVar(&out, "out", "", "sweep directory")

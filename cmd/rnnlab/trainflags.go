@@ -47,6 +47,11 @@ func (f *trainFlags) config(fs *pflag.FlagSet) (runs.Config, error) {
 	if err != nil {
 		return cfg, usage(err)
 	}
+	return f.apply(fs, cfg)
+}
+
+// apply returns base with the flags the user set applied, validated.
+func (f *trainFlags) apply(fs *pflag.FlagSet, cfg runs.Config) (runs.Config, error) {
 	f.model.apply(fs, &cfg.Model)
 	set := func(name string, do func()) {
 		if fs.Changed(name) {
@@ -60,7 +65,9 @@ func (f *trainFlags) config(fs *pflag.FlagSet) (runs.Config, error) {
 	set("engine", func() { cfg.Engine = f.engine })
 	set("dtype", func() { cfg.Dtype = models.Dtype(f.dtype) })
 	set("seed", func() { cfg.Seed = f.seed })
-	cfg.Clip, cfg.SnapshotEvery, cfg.SpectraEvery = f.clip, f.snapEvery, f.spectraEvery
+	set("clip", func() { cfg.Clip = f.clip })
+	set("snapshot-every", func() { cfg.SnapshotEvery = f.snapEvery })
+	set("spectra-every", func() { cfg.SpectraEvery = f.spectraEvery })
 	if f.taskParams != "" {
 		if !json.Valid([]byte(f.taskParams)) {
 			return cfg, usagef("task-params: not valid JSON: %s", f.taskParams)

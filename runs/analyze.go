@@ -78,26 +78,31 @@ func AnalyzeRun(dir string, ac AnalysisConfig) (*Analysis, error) {
 	a.NormW0, a.NormW, a.NormDW, a.SpecDW = sp.normW0, sp.normW, sp.normDW, sp.specDW
 	a.SV, a.Share = sp.sv, sp.share
 	for R := 0; R <= ac.MaxRank && R <= N; R++ {
-		l, err := loss(sp.truncate(R))
+		wR, err := sp.truncate(R)
+		if err != nil {
+			return nil, err
+		}
+		l, err := loss(wR)
 		if err != nil {
 			return nil, fmt.Errorf("rank %d: %w", R, err)
 		}
 		a.Truncation = append(a.Truncation, l)
 	}
 	for k := 0; k < ac.Shuffles; k++ {
-		l, err := loss(sp.shuffled(rand.New(rand.NewPCG(ac.TestSeed, uint64(100+k)))))
+		l, err := loss(sp.shuffled(ac.TestSeed, k))
 		if err != nil {
 			return nil, fmt.Errorf("shuffle %d: %w", k, err)
 		}
 		a.ShuffleLosses = append(a.ShuffleLosses, l)
 		a.ShuffleLoss += l / float64(ac.Shuffles)
 	}
-	wi, wo := m.Params.Get("wi"), m.Params.Get("wo")
-	a.AlignLeft, a.AlignLeftRandom, a.AlignRight, a.AlignRightRandom, err =
-		sp.alignment(wi.W, wi.Shape[0], wo.W, wo.Shape[1], ac)
+	// The Krylov spaces are those of the initial network, W0 with the
+	// initial wi and wo, as in the linear theory.
+	al, err := sp.alignment(init["wi"], m.Config.Din, init["wo"], m.Config.Dout, ac)
 	if err != nil {
 		return nil, err
 	}
+	a.AlignLeft, a.AlignLeftRandom, a.AlignRight, a.AlignRightRandom = al.Left, al.LeftChance, al.Right, al.RightChance
 	a.EigW0, a.EigW = sp.eigW0, sp.eigW
 	return a, nil
 }

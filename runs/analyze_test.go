@@ -3,11 +3,8 @@ package runs
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"testing"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // TestAnalyzeRun trains a small flip-flop network and checks the analysis
@@ -51,48 +48,5 @@ func TestAnalyzeRun(t *testing.T) {
 	}
 	if len(a.EigW0) != 12 || len(a.EigW) != 12 {
 		t.Errorf("%d and %d eigenvalues, want 12", len(a.EigW0), len(a.EigW))
-	}
-}
-
-// TestAlignment builds dW from vectors inside and outside the Krylov
-// spaces: shares 1 and 0.
-func TestAlignment(t *testing.T) {
-	const n = 10
-	rng := rand.New(rand.NewPCG(1, 1))
-	w0 := make([]float64, n*n)
-	for i := range w0 {
-		w0[i] = 0.3 * rng.NormFloat64()
-	}
-	wi := make([]float64, n) // Din = 1
-	wo := make([]float64, n) // Dout = 1
-	for i := range wi {
-		wi[i], wo[i] = rng.NormFloat64(), rng.NormFloat64()
-	}
-	ac := DefaultAnalysisConfig()
-	ac.KrylovOrder, ac.AlignRank = 1, 1
-	// Inside: dW = (W0^T wo) (W0 wi)^T.
-	W0 := mat.NewDense(n, n, w0)
-	var l, r mat.VecDense
-	l.MulVec(W0.T(), mat.NewVecDense(n, wo))
-	r.MulVec(W0, mat.NewVecDense(n, wi))
-	w := append([]float64(nil), w0...)
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			w[i*n+j] += l.AtVec(i) * r.AtVec(j)
-		}
-	}
-	sp, err := analyzeMatrix(w0, w, n, ac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	left, lr, right, rr, err := sp.alignment(wi, 1, wo, 1, ac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(left-1) > 1e-10 || math.Abs(right-1) > 1e-10 {
-		t.Errorf("dW inside the Krylov spaces: shares %v, %v, want 1", left, right)
-	}
-	if lr != 0.2 || rr != 0.2 {
-		t.Errorf("random baselines %v, %v, want 2/10", lr, rr)
 	}
 }

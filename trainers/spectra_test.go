@@ -54,3 +54,29 @@ func TestDWSpectra(t *testing.T) {
 		t.Error("a vector parameter: no error")
 	}
 }
+
+// BenchmarkDWSpectraRecord times one record of the singular values of dW
+// of a 256 x 256 recurrent matrix (the paper's flip-flop network): 200 of
+// them are what a run with --spectra-every 5 adds to 1000 epochs.
+func BenchmarkDWSpectraRecord(b *testing.B) {
+	const n = 256
+	w := make([]float64, n*n)
+	for i := range w {
+		w[i] = math.Sin(float64(i))
+	}
+	p := models.NewParam("wrec", w, n, n)
+	for i := range p.W {
+		p.W[i] += 1e-3 * math.Cos(float64(3*i))
+	}
+	ps := models.NewParams(p)
+	s := &DWSpectra{Every: 1}
+	if err := s.Start(ps, b.N); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if err := s.OnEpoch(Event{Epoch: i + 1, Epochs: b.N, Params: ps}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

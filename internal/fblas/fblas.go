@@ -45,3 +45,11 @@ func Backend() string { return backend }
 
 // backend is set by the build: "gonum (pure Go)" by default.
 var backend = "gonum (pure Go)"
+
+// tiled says whether Gemm splits products into tiles on its own worker
+// pool (gonum's pure-Go BLAS) or calls the BLAS once and lets it
+// parallelise (OpenBLAS).
+var tiled = true
+
+// setBackendThreads tells a multi-threaded BLAS how many threads to use.
+var setBackendThreads = func(int) {}

@@ -24,7 +24,10 @@ func init() { threads.Store(int32(runtime.GOMAXPROCS(0))) }
 // returns the previous value. Sweeps that run one training per core set it
 // to 1. It is safe to call at any time.
 func SetThreads(n int) int {
-	return int(threads.Swap(int32(max(n, 1))))
+	n = max(n, 1)
+	old := int(threads.Swap(int32(n)))
+	setBackendThreads(n)
+	return old
 }
 
 // Threads returns the number of goroutines a gemm may use.
@@ -124,6 +127,10 @@ func getJob[F Float]() (*gemmJob[F], *sync.Pool) {
 // call allocates nothing in steady state.
 func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
 	if m == 0 || n == 0 {
+		return
+	}
+	if !tiled {
+		gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	th := min(Threads(), nWorkers+1)

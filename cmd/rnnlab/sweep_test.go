@@ -22,6 +22,10 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run(context.Background(), a, os.Stdout, os.Stderr))
 	}
+	childEnv = func(args []string) []string {
+		a, _ := json.Marshal(args)
+		return append(os.Environ(), "RNNLAB_TEST_EXEC="+string(a))
+	}
 	os.Exit(m.Run())
 }
 

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rnnlab/rnnlab/bench"
+	"github.com/rnnlab/rnnlab/internal/fblas"
+	"github.com/rnnlab/rnnlab/models"
+)
+
+func newBenchCmd() *cobra.Command {
+	var (
+		taskList, engineList, dtypeList, child string
+		iters, warmup                          int
+		asJSON, noRSS                          bool
+	)
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Time the engines side by side on the paper's workloads",
+		Long: `Run one training iteration (batch, loss and gradients, optimiser step) of
+every chosen workload in turn, --iters rounds, and print per workload the
+time per iteration (median, min, max), GFLOP/s, that rate as a share of the
+machine's measured gemm throughput at the workload's dominant shape, heap
+allocations per iteration, and the peak resident memory of the workload
+run alone in a child process. The BLAS and its threads are printed first.`,
+		Example: `  rnnlab bench
+  rnnlab bench --tasks flipflop --iters 20 --json`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var dtypes []models.Dtype
+			for _, d := range splitList(dtypeList) {
+				dt, err := models.ParseDtype(d)
+				if err != nil {
+					return usage(err)
+				}
+				dtypes = append(dtypes, dt)
+			}
+			for _, e := range splitList(engineList) {
+				if e != "bptt" && e != "autodiff" {
+					return usagef("engine %q: allowed bptt, autodiff", e)
+				}
+			}
+			if iters < 1 || warmup < 0 {
+				return usagef("iters = %d, warmup = %d: need iters >= 1 and warmup >= 0", iters, warmup)
+			}
+			ws, err := bench.RNNWorkloads(splitList(taskList), splitList(engineList), dtypes)
+			if err != nil {
+				return usage(err)
+			}
+			if child != "" { // measure one workload's memory: run it, exit
+				for _, w := range ws {
+					if w.ID() == child {
+						if _, err := bench.Run([]bench.Workload{w}, iters, warmup); err != nil {
+							return err
+						}
+						fmt.Fprintf(cmd.OutOrStdout(), "peak_rss_kb %d\n", peakRSSKB())
+						return nil
+					}
+				}
+				return usagef("no workload %q", child)
+			}
+			stderr := cmd.ErrOrStderr()
+			fmt.Fprintf(stderr, "benchmarking %d workloads, %d rounds after %d warm-up iterations each...\n", len(ws), iters, warmup)
+			res, err := bench.Run(ws, iters, warmup)
+			if err != nil {
+				return err
+			}
+			if !noRSS {
+				for i, w := range ws {
+					mb, err := childRSS(cmd, w.ID(), taskList, engineList, dtypeList)
+					if err != nil {
+						return fmt.Errorf("peak RSS of %s: %w", w.ID(), err)
+					}
+					res[i].PeakRSSMB = mb
+				}
+			}
+			env := map[string]any{"blas": fblas.Backend(), "blas_threads": fblas.Threads(),
+				"gomaxprocs": runtime.GOMAXPROCS(0), "cpu": cpuModel(), "go": runtime.Version()}
+			if asJSON {
+				b, _ := json.MarshalIndent(map[string]any{"machine": env, "results": res}, "", "  ")
+				fmt.Fprintln(cmd.OutOrStdout(), string(b))
+				return nil
+			}
+			printBench(cmd.OutOrStdout(), env, res)
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&taskList, "tasks", "flipflop,mante,romo", "rate RNN workloads (tasks at the paper's sizes)")
+	fs.StringVar(&engineList, "engines", "bptt,autodiff", "engines")
+	fs.StringVar(&dtypeList, "dtypes", "float64,float32", "precisions")
+	fs.IntVar(&iters, "iters", 10, "timed rounds")
+	fs.IntVar(&warmup, "warmup", 2, "untimed iterations per workload first")
+	fs.BoolVar(&asJSON, "json", false, "print JSON")
+	fs.BoolVar(&noRSS, "no-rss", false, "skip the per-workload peak memory runs")
+	fs.StringVar(&child, "child", "", "run only this workload (used to measure its memory)")
+	fs.MarkHidden("child")
+	return cmd
+}
+
+// childEnv, when set (by the tests), gives the environment that makes the
+// running executable behave as rnnlab with the given arguments.
+var childEnv func(args []string) []string
+
+// childRSS runs one workload for three iterations in a child process and
+// returns its peak resident set in MB.
+func childRSS(cmd *cobra.Command, id, tasks, engines, dtypes string) (float64, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	args := []string{"bench", "--child", id, "--iters", "3", "--warmup", "0",
+		"--tasks", tasks, "--engines", engines, "--dtypes", dtypes}
+	c := exec.CommandContext(cmd.Context(), exe, args...)
+	if childEnv != nil { // under go test: the test binary re-executed as rnnlab
+		c.Env = childEnv(args)
+	}
+	out, err := c.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("%v: %s", err, out)
+	}
+	var kb int64
+	for _, line := range strings.Split(string(out), "\n") {
+		if _, err := fmt.Sscanf(line, "peak_rss_kb %d", &kb); err == nil {
+			return float64(kb) / 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("the child printed no peak_rss_kb line: %s", out)
+}
+
+// peakRSSKB returns this process's peak resident set in KB: VmHWM from
+// /proc/self/status (which starts afresh at exec, unlike the rusage of a
+// child started by a large parent), or getrusage elsewhere.
+func peakRSSKB() int64 {
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			var kb int64
+			if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
+				return kb
+			}
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		return ru.Maxrss
+	}
+	return 0
+}
+
+func printBench(w io.Writer, env map[string]any, res []bench.Result) {
+	fmt.Fprintf(w, "machine: %v, GOMAXPROCS %v, %v; BLAS: %v, %v threads\n\n",
+		env["cpu"], env["gomaxprocs"], env["go"], env["blas"], env["blas_threads"])
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "workload\tengine\tdtype\tms median\tmin\tmax\tGFLOP/s\tgemm GFLOP/s\t% gemm\tallocs/iter\tMB alloc/iter\tpeak RSS MB\t")
+	for _, r := range res {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.0f\t%.0f\t%.1f\t%.0f\t\n",
+			r.Name, r.Engine, r.Dtype, r.MsMedian, r.MsMin, r.MsMax, r.GFLOPs, r.GemmGFLOPs, r.PctGemm,
+			r.AllocsPerIter, r.BytesPerIter/1e6, r.PeakRSSMB)
+	}
+	tw.Flush()
+	// The ratio of the engines per workload and precision.
+	fmt.Fprintln(w)
+	med := map[string]float64{}
+	for _, r := range res {
+		med[r.Name+"/"+r.Dtype+"/"+r.Engine] = r.MsMedian
+	}
+	for _, r := range res {
+		if r.Engine != "bptt" {
+			continue
+		}
+		if ad, ok := med[r.Name+"/"+r.Dtype+"/autodiff"]; ok {
+			fmt.Fprintf(w, "%s %s: bptt/autodiff time ratio %.2f (bptt %.1fx faster)\n", r.Name, r.Dtype, r.MsMedian/ad, ad/r.MsMedian)
+		}
+	}
+}
+
+// cpuModel returns the processor's model name from /proc/cpuinfo.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}

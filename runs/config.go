@@ -45,6 +45,9 @@ type Config struct {
 	// SpectraEvery > 0 writes dw_spectra.npz with the singular values of
 	// dW of every weight matrix every that many epochs.
 	SpectraEvery int `json:"spectra_every,omitempty"`
+	// CheckpointEvery > 0 saves a checkpoint every that many epochs (and
+	// when the run is interrupted), from which Resume continues.
+	CheckpointEvery int `json:"checkpoint_every,omitempty"`
 }
 
 // DefaultConfig returns the paper's protocol for a task (SPEC.md): N = 256,
@@ -68,6 +71,8 @@ func DefaultConfig(task string) (Config, error) {
 		Engine:    "bptt",
 		Dtype:     models.Float64,
 		Seed:      1,
+
+		CheckpointEvery: 100,
 	}
 	switch task {
 	case "mante":
@@ -78,6 +83,7 @@ func DefaultConfig(task string) (Config, error) {
 		c.Model.N, c.Model.Phi = 1024, "id"
 		c.Model.Train = []string{"wrec"}
 		c.Optimizer, c.LR0, c.Batch, c.Epochs = "sgd", 0.009, 1, 200
+		c.CheckpointEvery = 50
 	case "cosine":
 		c.Model.Phi = "id"
 	}
@@ -112,6 +118,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("engine %q: allowed bptt, autodiff", c.Engine)
 	case c.SnapshotEvery < 0:
 		return fmt.Errorf("snapshot-every = %d: must be >= 0", c.SnapshotEvery)
+	case c.CheckpointEvery < 0:
+		return fmt.Errorf("checkpoint-every = %d: must be >= 0", c.CheckpointEvery)
 	case c.SpectraEvery < 0:
 		return fmt.Errorf("spectra-every = %d: must be >= 0", c.SpectraEvery)
 	}

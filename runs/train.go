@@ -2,6 +2,7 @@ package runs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -65,7 +66,8 @@ type Result struct {
 // dir (see the package documentation). Whatever happens after the
 // directory is set up (divergence, cancellation, an engine error) the
 // metrics so far, the weights as they are and result.json are written
-// before Train returns the error.
+// before Train returns the error; a cancelled run also writes a checkpoint
+// that Resume continues from.
 func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, error) {
 	start := time.Now()
 	if err := cfg.Validate(); err != nil {
@@ -77,7 +79,6 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err := prepareDir(dir, o.Force); err != nil {
 		return nil, err
 	}
-	task, _ := cfg.NewTask()
 	var (
 		m   *rnn.Model
 		err error
@@ -90,13 +91,14 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	eng, err := NewEngine(m, cfg.Engine, cfg.Dtype)
+	st, err := newTrainState(cfg, m)
 	if err != nil {
 		return nil, err
 	}
-	opt, err := optim.New(cfg.Optimizer, cfg.LR())
-	if err != nil {
-		return nil, err
+	// A checkpoint or result of an earlier run in a forced directory must
+	// not be mistaken for this run's.
+	for _, f := range []string{CheckpointFile, ResultFile} {
+		os.Remove(filepath.Join(dir, f))
 	}
 	if err := fileio.WriteJSON(filepath.Join(dir, ConfigFile), cfg); err != nil {
 		return nil, err
@@ -104,33 +106,103 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err := fileio.WriteNPZ(filepath.Join(dir, WeightsInitFile), WeightArrays(m.Params, true)); err != nil {
 		return nil, err
 	}
+	return st.run(ctx, cfg, dir, o, 0, start)
+}
 
-	batchRNG := rand.New(rand.NewPCG(cfg.Seed, 1))
-	noiseRNG := rand.New(rand.NewPCG(cfg.Seed, 2))
+// Resume continues the run in dir from its last checkpoint and ends with
+// the results an uninterrupted run would have written, bit for bit (same
+// engine and BLAS). A finished run is left as it is.
+func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
+	start := time.Now()
+	r, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, ResultFile)); err == nil {
+		var res Result
+		if json.Unmarshal(b, &res) == nil && res.Status == Completed {
+			return &res, fmt.Errorf("run %s is complete: nothing to resume", dir)
+		}
+	}
+	cfg := r.Config
+	init, err := ReadWeights(filepath.Join(dir, WeightsInitFile), cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	m, err := rnn.NewFromWeights(cfg.Model, init)
+	if err != nil {
+		return nil, err
+	}
+	st, err := newTrainState(cfg, m)
+	if err != nil {
+		return nil, err
+	}
+	done, err := st.load(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("run %s has no checkpoint to resume from (checkpoint-every was %d)", dir, cfg.CheckpointEvery)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	return st.run(ctx, cfg, dir, o, done, start)
+}
+
+// newTrainState builds the optimiser, the seeded generators and the hooks'
+// records of a training of m.
+func newTrainState(cfg Config, m *rnn.Model) (*trainState, error) {
+	opt, err := optim.New(cfg.Optimizer, cfg.LR())
+	if err != nil {
+		return nil, err
+	}
+	st := &trainState{m: m, opt: opt, met: &trainers.Metrics{},
+		batchSrc: rand.NewPCG(cfg.Seed, 1), noiseSrc: rand.NewPCG(cfg.Seed, 2)}
+	if cfg.SnapshotEvery > 0 {
+		st.snaps = &trainers.Snapshots{Every: cfg.SnapshotEvery}
+	}
+	if cfg.SpectraEvery > 0 {
+		st.spectra = &trainers.DWSpectra{Every: cfg.SpectraEvery}
+	}
+	return st, nil
+}
+
+// run trains epochs done+1..cfg.Epochs and writes the outputs.
+func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options, done int, start time.Time) (*Result, error) {
+	task, err := cfg.NewTask()
+	if err != nil {
+		return nil, err
+	}
+	m := st.m
+	eng, err := NewEngine(m, cfg.Engine, cfg.Dtype)
+	if err != nil {
+		return nil, err
+	}
+	batchRNG, noiseRNG := rand.New(st.batchSrc), rand.New(st.noiseSrc)
 	batch := func(int) (*datasets.Batch, error) {
 		b := task.Sample(batchRNG, cfg.Batch)
 		m.DrawNoise(noiseRNG, b)
 		return b, nil
 	}
 	hooks := append([]trainers.Hook(nil), o.Hooks...)
-	var snaps *trainers.Snapshots
-	if cfg.SnapshotEvery > 0 {
-		snaps = &trainers.Snapshots{Every: cfg.SnapshotEvery}
-		hooks = append(hooks, snaps)
+	if st.snaps != nil {
+		hooks = append(hooks, st.snaps)
 	}
-	var spectra *trainers.DWSpectra
-	if cfg.SpectraEvery > 0 {
-		spectra = &trainers.DWSpectra{Every: cfg.SpectraEvery}
-		hooks = append(hooks, spectra)
+	if st.spectra != nil {
+		hooks = append(hooks, st.spectra)
+	}
+	if cfg.CheckpointEvery > 0 {
+		hooks = append(hooks, &checkpointHook{every: cfg.CheckpointEvery, dir: dir, st: st})
 	}
 	if o.Progress != nil {
 		label := o.Label
 		if label == "" {
 			label = cfg.Task
 		}
-		hooks = append(hooks, trainers.NewProgress(o.Progress, label))
+		p := trainers.NewProgress(o.Progress, label)
+		p.Done = done
+		hooks = append(hooks, p)
 	}
-	met, trainErr := trainers.Run(ctx, eng, opt, batch, trainers.Config{Epochs: cfg.Epochs, Clip: cfg.Clip}, hooks...)
+	tc := trainers.Config{Epochs: cfg.Epochs, Clip: cfg.Clip, Done: done, History: st.met}
+	met, trainErr := trainers.Run(ctx, eng, st.opt, batch, tc, hooks...)
 
 	res := &Result{Status: Completed}
 	var de *trainers.DivergedError
@@ -140,6 +212,13 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 		res.Status = Diverged
 	case errors.Is(trainErr, context.Canceled), errors.Is(trainErr, context.DeadlineExceeded):
 		res.Status = Interrupted
+		// Stopped between epochs: the state is that after met.Len()
+		// epochs, and resuming continues from there.
+		if met != nil && met.Len() > done && cfg.CheckpointEvery > 0 {
+			if err := st.save(dir, met.Len()); err != nil {
+				trainErr = errors.Join(trainErr, err)
+			}
+		}
 	default:
 		res.Status = Failed
 	}
@@ -159,10 +238,22 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
-	if err := writeOutputs(dir, m, met, snaps, spectra, res); err != nil {
+	if err := writeOutputs(dir, m, met, st.snaps, st.spectra, res); err != nil {
 		return res, errors.Join(trainErr, err)
 	}
+	if res.Status == Completed {
+		st.removeCheckpoints(dir)
+	}
 	return res, trainErr
+}
+
+// removeCheckpoints deletes a finished run's checkpoint files.
+func (st *trainState) removeCheckpoints(dir string) {
+	os.Remove(filepath.Join(dir, CheckpointFile))
+	old, _ := filepath.Glob(filepath.Join(dir, "checkpoint_e*.npz"))
+	for _, f := range old {
+		os.Remove(f)
+	}
 }
 
 func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, snaps *trainers.Snapshots, spectra *trainers.DWSpectra, res *Result) error {

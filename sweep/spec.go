@@ -104,9 +104,12 @@ func (s Spec) Config(c Cell) runs.Config {
 }
 
 // Diff returns "" when a and b define the same sweep, and otherwise a
-// sentence naming the first field that differs and both values.
+// sentence naming the first field that differs and both values. How often
+// cells checkpoint does not change results and is not compared.
 func Diff(a, b Spec) string {
 	fa, fb := flatten(a), flatten(b)
+	delete(fa, "train.checkpoint_every")
+	delete(fb, "train.checkpoint_every")
 	keys := make([]string, 0, len(fa)+len(fb))
 	for k := range fa {
 		keys = append(keys, k)

@@ -54,9 +54,12 @@ var (
 	_ Starter = (*Snapshots)(nil)
 )
 
-// Start takes the snapshot of epoch 0.
+// Start takes the snapshot of epoch 0, unless the hook was restored from a
+// checkpoint and holds snapshots already.
 func (s *Snapshots) Start(ps *models.Params, _ int) error {
-	s.take(0, ps)
+	if len(s.Taken) == 0 {
+		s.take(0, ps)
+	}
 	return nil
 }
 

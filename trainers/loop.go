@@ -15,12 +15,21 @@ type Config struct {
 	Epochs int
 	// Clip is the maximum gradient norm; 0 disables clipping.
 	Clip float64
+	// Done is the number of epochs already trained (when resuming from a
+	// checkpoint); Run trains epochs Done+1..Epochs.
+	Done int
+	// History, when not nil, holds the metrics of the epochs already done;
+	// Run appends to it and returns it.
+	History *Metrics
 }
 
 // Validate reports an invalid field.
 func (c Config) Validate() error {
 	if c.Epochs < 0 {
 		return fmt.Errorf("epochs = %d: must be >= 0", c.Epochs)
+	}
+	if c.Done < 0 || c.Done > c.Epochs {
+		return fmt.Errorf("done = %d: must be in [0, epochs = %d]", c.Done, c.Epochs)
 	}
 	if !(c.Clip >= 0) || math.IsInf(c.Clip, 0) {
 		return fmt.Errorf("clip = %v: must be finite and >= 0 (0 disables clipping)", c.Clip)
@@ -40,10 +49,11 @@ func (e *DivergedError) Error() string {
 		e.Epoch, e.Loss, e.GradNorm, e.Epoch-1)
 }
 
-// Run trains eng's parameters for cfg.Epochs epochs. Epoch e (counted from
-// 1) computes the loss and gradients of batch(e), records them, clips the
+// Run trains eng's parameters for cfg.Epochs epochs (from cfg.Done + 1 when
+// resuming). Epoch e (counted from 1) computes the loss and gradients of batch(e), records them, clips the
 // gradient, and lets opt update the parameters; then every hook sees the
-// epoch. Hooks that implement Starter are started first.
+// epoch. Hooks that implement Starter are started first (a resumed hook
+// that already holds records keeps them).
 //
 // Run returns the metrics of every completed epoch (and of the diverging
 // one) with a nil error, a *DivergedError, ctx.Err() when the context is
@@ -53,7 +63,10 @@ func Run[B any](ctx context.Context, eng models.Engine[B], opt optim.Optimizer, 
 		return nil, err
 	}
 	ps := eng.Params()
-	m := &Metrics{}
+	m := cfg.History
+	if m == nil {
+		m = &Metrics{}
+	}
 	for _, h := range hooks {
 		if s, ok := h.(Starter); ok {
 			if err := s.Start(ps, cfg.Epochs); err != nil {
@@ -61,7 +74,7 @@ func Run[B any](ctx context.Context, eng models.Engine[B], opt optim.Optimizer, 
 			}
 		}
 	}
-	for e := 1; e <= cfg.Epochs; e++ {
+	for e := cfg.Done + 1; e <= cfg.Epochs; e++ {
 		if err := ctx.Err(); err != nil {
 			return m, err
 		}

@@ -18,13 +18,16 @@ import (
 // Interval has passed since the last line, so that logs of batch jobs stay
 // readable.
 type Progress struct {
-	w        io.Writer
-	desc     string
-	bar      *progressbar.ProgressBar
-	start    time.Time
-	last     time.Time
-	every    int
+	w     io.Writer
+	desc  string
+	bar   *progressbar.ProgressBar
+	start time.Time
+	last  time.Time
+	every int
+	// Interval is the longest time between two log lines.
 	Interval time.Duration
+	// Done is the number of epochs trained before this run (resuming).
+	Done int
 }
 
 var (
@@ -60,6 +63,9 @@ func (p *Progress) Start(_ *models.Params, epochs int) error {
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
 		)
+		if p.Done > 0 {
+			p.bar.Set(p.Done)
+		}
 	}
 	return nil
 }
@@ -76,7 +82,7 @@ func (p *Progress) OnEpoch(ev Event) error {
 	}
 	p.last = now
 	el := now.Sub(p.start)
-	rate := float64(ev.Epoch) / el.Seconds()
+	rate := float64(ev.Epoch-p.Done) / el.Seconds()
 	eta := time.Duration(float64(ev.Epochs-ev.Epoch) / rate * float64(time.Second))
 	_, err := fmt.Fprintf(p.w, "%s epoch %d/%d loss %.4e grad_norm %.3e %.1f it/s elapsed %s eta %s\n",
 		p.desc, ev.Epoch, ev.Epochs, ev.Loss, ev.GradNorm, rate,

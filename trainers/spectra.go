@@ -39,7 +39,8 @@ var (
 	_ Starter = (*DWSpectra)(nil)
 )
 
-// Start records epoch 0 (dW = 0) and checks the names and blocks.
+// Start records epoch 0 (dW = 0), unless the hook was restored from a
+// checkpoint and holds records already, and checks the names and blocks.
 func (s *DWSpectra) Start(ps *models.Params, _ int) error {
 	if len(s.Names) == 0 {
 		for _, p := range ps.All() {
@@ -57,8 +58,11 @@ func (s *DWSpectra) Start(ps *models.Params, _ int) error {
 			return fmt.Errorf("dW spectra: %d row blocks do not divide %s's %d rows", k, n, p.Shape[0])
 		}
 	}
-	s.Values = map[string][][]float64{}
 	s.work = map[string]*mat.Dense{}
+	if len(s.Epochs) > 0 { // restored from a checkpoint
+		return nil
+	}
+	s.Values = map[string][][]float64{}
 	return s.record(0, ps)
 }
 

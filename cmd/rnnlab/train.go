@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/rnnlab/rnnlab/runs"
 )
@@ -15,6 +16,7 @@ func newTrainCmd() *cobra.Command {
 		tf            trainFlags
 		out, initPath string
 		force, quiet  bool
+		resume        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
@@ -31,6 +33,9 @@ diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
   rnnlab train --task mante --g 0.9 --engine autodiff --dtype float32 --out runs/mante
   rnnlab train --task flipflop --n 64 --epochs 300 --task-params '{"t_max": 30}' --out runs/small`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if resume {
+				return resumeRun(cmd, out, quiet)
+			}
 			cfg, err := tf.config(cmd.Flags())
 			if err != nil {
 				return err
@@ -69,7 +74,42 @@ diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
 	fs.StringVar(&initPath, "init", "", "initial weights (.npz with wi, wrec, wo[, brec, h0]) instead of the seeded initialisation")
 	fs.BoolVar(&force, "force", false, "overwrite a run directory that already holds a run")
 	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
+	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its last checkpoint (the configuration comes from its config.json)")
+	fs.IntVar(&tf.checkpointEvery, "checkpoint-every", 100, "save a checkpoint every this many epochs and on Ctrl-C (0: none; default per task)")
 	return cmd
+}
+
+// resumeRun continues the run in dir from its last checkpoint.
+func resumeRun(cmd *cobra.Command, dir string, quiet bool) error {
+	if dir == "" {
+		return usagef("resume: give the run directory with --out")
+	}
+	var other []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name != "resume" && f.Name != "out" && f.Name != "quiet" {
+			other = append(other, "--"+f.Name)
+		}
+	})
+	if len(other) > 0 {
+		return usagef("--resume takes the configuration from %s/config.json; drop %v", dir, other)
+	}
+	if _, err := runs.Load(dir); err != nil {
+		return usage(err)
+	}
+	o := runs.Options{}
+	stderr := cmd.ErrOrStderr()
+	if !quiet {
+		o.Progress = stderr
+		fmt.Fprintf(stderr, "resuming %s\n", dir)
+	}
+	res, err := runs.Resume(cmd.Context(), dir, o)
+	if res != nil && !quiet {
+		report(stderr, res, dir)
+	}
+	if err != nil && res == nil {
+		return usage(err)
+	}
+	return err
 }
 
 // report prints how a run ended.

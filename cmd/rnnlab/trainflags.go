@@ -19,7 +19,7 @@ type trainFlags struct {
 	task, optimizer, engine, dtype string
 	taskParams                     string
 	epochs, batch, snapEvery       int
-	spectraEvery                   int
+	spectraEvery, checkpointEvery  int
 	lr0, clip                      float64
 	seed                           uint64
 }
@@ -68,6 +68,7 @@ func (f *trainFlags) apply(fs *pflag.FlagSet, cfg runs.Config) (runs.Config, err
 	set("clip", func() { cfg.Clip = f.clip })
 	set("snapshot-every", func() { cfg.SnapshotEvery = f.snapEvery })
 	set("spectra-every", func() { cfg.SpectraEvery = f.spectraEvery })
+	set("checkpoint-every", func() { cfg.CheckpointEvery = f.checkpointEvery })
 	if f.taskParams != "" {
 		if !json.Valid([]byte(f.taskParams)) {
 			return cfg, usagef("task-params: not valid JSON: %s", f.taskParams)

@@ -1,7 +1,9 @@
 package optim
 
 import (
+	"fmt"
 	"math"
+	"strings"
 
 	"github.com/rnnlab/rnnlab/models"
 )
@@ -49,4 +51,46 @@ func (a *Adam) Step(ps *models.Params) {
 			p.W[i] -= step * m[i] / (math.Sqrt(v[i])/bc2 + a.Eps)
 		}
 	}
+}
+
+var _ Stateful = (*Adam)(nil)
+
+// State returns the step count and the moment estimates, keyed "m/NAME"
+// and "v/NAME".
+func (a *Adam) State() (int, map[string][]float64) {
+	out := make(map[string][]float64, 2*len(a.m))
+	for name, m := range a.m {
+		out["m/"+name] = append([]float64(nil), m...)
+		out["v/"+name] = append([]float64(nil), a.v[name]...)
+	}
+	return a.t, out
+}
+
+// SetState restores the step count and moment estimates saved by State.
+func (a *Adam) SetState(steps int, arrays map[string][]float64) error {
+	if steps < 0 {
+		return fmt.Errorf("adam state: %d steps", steps)
+	}
+	m, v := map[string][]float64{}, map[string][]float64{}
+	for key, x := range arrays {
+		kind, name, ok := strings.Cut(key, "/")
+		switch {
+		case ok && kind == "m":
+			m[name] = append([]float64(nil), x...)
+		case ok && kind == "v":
+			v[name] = append([]float64(nil), x...)
+		default:
+			return fmt.Errorf("adam state: unexpected array %q", key)
+		}
+	}
+	for name, x := range m {
+		if y, ok := v[name]; !ok || len(y) != len(x) {
+			return fmt.Errorf("adam state: moments of %s do not match", name)
+		}
+	}
+	if len(m) != len(v) {
+		return fmt.Errorf("adam state: %d first and %d second moments", len(m), len(v))
+	}
+	a.t, a.m, a.v = steps, m, v
+	return nil
 }

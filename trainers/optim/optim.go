@@ -49,3 +49,14 @@ func ClipGradNorm(ps *models.Params, maxNorm float64) float64 {
 	}
 	return norm
 }
+
+// Stateful is an optimiser whose state can be saved in a checkpoint and
+// restored, so that a resumed training takes exactly the steps an
+// uninterrupted one would.
+type Stateful interface {
+	Optimizer
+	// State returns the step count and copies of the state arrays by name.
+	State() (steps int, arrays map[string][]float64)
+	// SetState restores what State returned.
+	SetState(steps int, arrays map[string][]float64) error
+}

@@ -139,7 +139,7 @@ func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb
 	if tm*tn < th { // split columns further so that every goroutine has work
 		tn = min((th+tm-1)/tm, max(n/minTileCols, 1))
 	}
-	if (th == 1 || tm*tn == 1) && k <= tileK {
+	if tm*tn == 1 && k <= tileK { // one tile: gonum computes it serially
 		gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}

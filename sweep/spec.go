@@ -1,12 +1,9 @@
 package sweep
 
 import (
-	"encoding/json"
 	"fmt"
+	"github.com/rnnlab/rnnlab/internal/jsondiff"
 	"hash/fnv"
-	"reflect"
-	"sort"
-	"strings"
 
 	"github.com/rnnlab/rnnlab/runs"
 )
@@ -107,52 +104,8 @@ func (s Spec) Config(c Cell) runs.Config {
 // sentence naming the first field that differs and both values. How often
 // cells checkpoint does not change results and is not compared.
 func Diff(a, b Spec) string {
-	fa, fb := flatten(a), flatten(b)
-	delete(fa, "train.checkpoint_every")
-	delete(fb, "train.checkpoint_every")
-	keys := make([]string, 0, len(fa)+len(fb))
-	for k := range fa {
-		keys = append(keys, k)
-	}
-	for k := range fb {
-		if _, ok := fa[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if !reflect.DeepEqual(fa[k], fb[k]) {
-			return fmt.Sprintf("%s is %s in the sweep directory but %s now", k, show(fa[k]), show(fb[k]))
-		}
+	if k, va, vb, ok := jsondiff.First(a, b, "train.checkpoint_every"); ok {
+		return fmt.Sprintf("%s is %s in the sweep directory but %s now", k, va, vb)
 	}
 	return ""
-}
-
-func show(v any) string {
-	if v == nil {
-		return "unset"
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-// flatten maps a value's JSON form to dotted keys: {"train":{"epochs":5}}
-// gives train.epochs = 5.
-func flatten(v any) map[string]any {
-	b, _ := json.Marshal(v)
-	var m any
-	json.Unmarshal(b, &m)
-	out := map[string]any{}
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		if obj, ok := v.(map[string]any); ok {
-			for k, x := range obj {
-				walk(strings.TrimPrefix(prefix+"."+k, "."), x)
-			}
-			return
-		}
-		out[prefix] = v
-	}
-	walk("", m)
-	return out
 }

@@ -107,3 +107,36 @@ func TestGemmAllocs(t *testing.T) {
 		t.Errorf("Gemm allocates %v times per call", allocs)
 	}
 }
+
+// TestGemmThreadsBitIdentical checks that the number of goroutines never
+// changes a result, bit for bit, over shapes that do and do not split.
+func TestGemmThreadsBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range [][3]int{{32, 256, 256}, {5, 24, 150}, {512, 24, 150}, {64, 100, 40}, {256, 256, 3200}} {
+		m, n, k := s[0], s[1], s[2]
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				lda, ldb := k, n
+				if tA {
+					lda = m
+				}
+				if tB {
+					ldb = k
+				}
+				a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+				var out [2][]float64
+				for i, th := range []int{1, 2} {
+					old := SetThreads(th)
+					out[i] = make([]float64, m*n)
+					Gemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 0, out[i], n)
+					SetThreads(old)
+				}
+				for i := range out[0] {
+					if out[0][i] != out[1][i] {
+						t.Fatalf("%v tA=%v tB=%v: entry %d differs between 1 and 2 threads", s, tA, tB, i)
+					}
+				}
+			}
+		}
+	}
+}

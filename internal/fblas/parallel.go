@@ -134,10 +134,14 @@ func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb
 		return
 	}
 	th := min(Threads(), nWorkers+1)
+	// The tiling depends on the machine's core count only, never on
+	// Threads(), so that results are bit-identical whatever the number of
+	// goroutines (the rounding of gonum's kernels can depend on where a
+	// tile starts).
 	tm := (m + tileRows - 1) / tileRows
 	tn := (n + maxTileCols - 1) / maxTileCols
-	if tm*tn < th { // split columns further so that every goroutine has work
-		tn = min((th+tm-1)/tm, max(n/minTileCols, 1))
+	if cores := nWorkers + 1; tm*tn < cores { // split columns so that every core can have work
+		tn = min((cores+tm-1)/tm, max(n/minTileCols, 1))
 	}
 	if tm*tn == 1 && k <= tileK { // one tile: gonum computes it serially
 		gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

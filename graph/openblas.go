@@ -5,6 +5,9 @@ package graph
 import (
 	"gonum.org/v1/netlib/blas/netlib"
 	"gorgonia.org/gorgonia"
+
+	// Links OpenBLAS (its cgo flags) and switches gonum's BLAS to it.
+	_ "github.com/rnnlab/rnnlab/internal/fblas"
 )
 
 // With the openblas build tag gorgonia's graphs run their matrix products on

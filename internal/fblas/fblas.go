@@ -53,3 +53,8 @@ var tiled = true
 
 // setBackendThreads tells a multi-threaded BLAS how many threads to use.
 var setBackendThreads = func(int) {}
+
+// ThreadInvariant reports whether results are bit-identical whatever the
+// number of threads: true for the tiled pure-Go gemm, false for OpenBLAS,
+// whose threaded kernels may split sums differently.
+func ThreadInvariant() bool { return tiled }

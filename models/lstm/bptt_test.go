@@ -397,6 +397,10 @@ func TestBPTTThreads(t *testing.T) {
 	}
 	b := testBatch(44, cfg, 40, 5, 0.5)
 	for _, dtype := range []models.Dtype{models.Float64, models.Float32} {
+		if !fblas.ThreadInvariant() {
+			t.Logf("%s: not compared bit for bit: %s may round differently on other thread counts", dtype, fblas.Backend())
+			break
+		}
 		var loss [2]float64
 		var grads [2]*models.Params
 		for i, th := range []int{1, 2} {

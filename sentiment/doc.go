@@ -1,0 +1,61 @@
+// Package sentiment trains and analyses the sentiment LSTM of claim 6 of
+// Schuessler et al. (NeurIPS 2020): a two-layer LSTM (package models/lstm)
+// trained on SST-2 (package datasets/sst), whose weight changes
+// dW = W - W0 turn out to be low rank. It is what `rnnlab sentiment train`,
+// `eval` and `truncate` do, as a library, and the counterpart of package
+// runs for the rate RNN.
+//
+// # Training
+//
+// Train reads the training and development splits, builds the vocabulary
+// of the training sentences, initialises the model from the seed
+// (optionally with GloVe vectors), and trains with Adam at lr0/H (the
+// paper's 0.01/256; see Config.LR) through trainers.Run, one step per
+// batch: step s is batch (s-1) mod B of pass (s-1) div B + 1, where B is
+// the number of batches per pass and each pass draws a new length-bucketed
+// order from the seed (sst.Batcher). After each pass the development split
+// is evaluated.
+//
+// A run directory holds
+//
+//	config.json        everything needed to rerun (Config), the data
+//	                   directory resolved
+//	vocab.json         the vocabulary (ids of the weight rows)
+//	weights_init.npz   the parameters at initialisation, named and shaped
+//	                   as PyTorch's state_dict (encoder.weight,
+//	                   rnn.weight_ih_l0, ..., decoder.bias)
+//	weights_final.npz  the same after training
+//	metrics.csv        per epoch: train loss and accuracy, dev loss and
+//	                   accuracy, wall time
+//	steps.csv          per step: batch loss and gradient norm
+//	dw_spectra.npz     singular values of dW during training: "steps",
+//	                   "epochs" [S] and per matrix [S, k], with the gate
+//	                   blocks of the LSTM matrices as "rnn.weight_hh_l0[i]",
+//	                   "[f]", "[g]", "[o]"
+//	result.json        status (completed, diverged, interrupted, failed),
+//	                   steps and epochs done, last dev numbers, wall time
+//
+// Every file is written atomically. A run that diverges or is interrupted
+// still writes its metrics, weights, spectra and result.
+//
+// Seeds: lstm.New draws the initial weights from Seed; the batch order of
+// pass p comes from (Seed, p); the dropout masks from the PCG stream
+// (Seed, 2); vectors of words missing from an embeddings file from Seed.
+// The same configuration and engine give the same run.
+//
+// # Analysis
+//
+// Run.Truncate evaluates, on one split, the network whose recurrent
+// matrices (weight_hh_l0, weight_ih_l1, weight_hh_l1) are replaced
+// together, and each alone, by W0 + rank-R(dW) or by rank-R(W), for R on a
+// grid; every other parameter stays trained. It also reports the singular
+// values of dW of every LSTM matrix, whole and per gate block, and how
+// many of them hold 90% of ||dW||^2. Figures draws the curves and
+// spectra.
+//
+// # Measured (default preset, shared SST copy, two shared cores)
+//
+// See the report of the change that added the package and docs/RESULTS.md
+// for the dev accuracy per epoch, the wall time and the truncation
+// numbers.
+package sentiment

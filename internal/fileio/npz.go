@@ -68,15 +68,29 @@ func writeNPY(w io.Writer, a Array) error {
 	if size(a.Shape) != len(a.Data) {
 		return fmt.Errorf("%d values for shape %v", len(a.Data), a.Shape)
 	}
-	dims := make([]string, len(a.Shape))
-	for i, d := range a.Shape {
+	if err := writeNPYHeader(w, a.Shape); err != nil {
+		return err
+	}
+	b := make([]byte, 8*len(a.Data))
+	for i, v := range a.Data {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(v))
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// writeNPYHeader writes the .npy header of a little-endian float64 array of
+// the given shape in C order.
+func writeNPYHeader(w io.Writer, shape []int) error {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
 		dims[i] = fmt.Sprint(d)
 	}
-	shape := strings.Join(dims, ", ")
-	if len(a.Shape) == 1 {
-		shape += ","
+	sh := strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		sh += ","
 	}
-	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", shape)
+	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", sh)
 	// Magic (6) + version (2) + header length (2) + header + '\n' is a
 	// multiple of 64.
 	pad := 64 - (10+len(header)+1)%64
@@ -88,27 +102,35 @@ func writeNPY(w io.Writer, a Array) error {
 	buf.WriteString("\x93NUMPY\x01\x00")
 	binary.Write(&buf, binary.LittleEndian, uint16(len(header)))
 	buf.WriteString(header)
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return err
-	}
-	b := make([]byte, 8*len(a.Data))
-	for i, v := range a.Data {
-		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(v))
-	}
-	_, err := w.Write(b)
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
 // ReadNPZ reads every array of the .npz archive at path. float64 and
 // float32 arrays are accepted (float32 is widened), in C or Fortran order;
 // other element types are an error naming the array.
-func ReadNPZ(path string) (map[string]Array, error) {
+func ReadNPZ(path string) (out map[string]Array, err error) {
+	// npyio panics on some malformed headers: report those as errors.
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("read %s: malformed .npy data: %v", path, r)
+		}
+	}()
+	// The sizes of the archive's entries bound what a header may declare,
+	// so that a corrupt or hostile shape cannot ask for gigabytes.
+	entrySize := map[string]uint64{}
+	if zr, err := zip.OpenReader(path); err == nil {
+		for _, f := range zr.File {
+			entrySize[f.Name] = f.UncompressedSize64
+		}
+		zr.Close()
+	}
 	r, err := npz.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer r.Close()
-	out := make(map[string]Array)
+	out = make(map[string]Array)
 	for _, key := range r.Keys() {
 		name := strings.TrimSuffix(key, ".npy")
 		h := r.Header(key)
@@ -116,6 +138,13 @@ func ReadNPZ(path string) (map[string]Array, error) {
 			return nil, fmt.Errorf("read %s: array %s: no header", path, name)
 		}
 		shape := append([]int(nil), h.Descr.Shape...)
+		n, ok := checkedSize(shape)
+		if !ok {
+			return nil, fmt.Errorf("read %s: array %s has an invalid shape %v", path, name, shape)
+		}
+		if es, known := entrySize[key]; known && uint64(n)*4 > es {
+			return nil, fmt.Errorf("read %s: array %s declares shape %v, more than its %d bytes hold", path, name, shape, es)
+		}
 		var data []float64
 		switch strings.Trim(h.Descr.Type, `'"`) {
 		case "<f8", "f8", "float64":
@@ -142,6 +171,22 @@ func ReadNPZ(path string) (map[string]Array, error) {
 		out[name] = Array{Shape: shape, Data: data}
 	}
 	return out, nil
+}
+
+// checkedSize returns the number of entries of shape, refusing negative
+// dimensions and products beyond 2^40.
+func checkedSize(shape []int) (int, bool) {
+	n := 1
+	for _, d := range shape {
+		if d < 0 || d > 1<<40 {
+			return 0, false
+		}
+		if d > 0 && n > (1<<40)/d {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, true
 }
 
 // fromFortran reorders column-major data to row-major.

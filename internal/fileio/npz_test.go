@@ -126,3 +126,21 @@ func TestWriteAtomicKeepsOldOnFailure(t *testing.T) {
 		t.Errorf("old content lost: %q", b)
 	}
 }
+
+// TestReadNPZHugeShape reads an archive whose header declares far more
+// entries than it holds: an error, not an attempt to allocate them.
+func TestReadNPZHugeShape(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.npz")
+	f, _ := os.Create(path)
+	zw := zip.NewWriter(f)
+	w, _ := zw.Create("x.npy")
+	writeNPYHeader(w, []int{999999999999})
+	w.Write(make([]byte, 16))
+	w2, _ := zw.Create("y.npy") // a header whose length field lies
+	w2.Write([]byte("\x93NUMPY\x01\x00\xff\xff{'descr'"))
+	zw.Close()
+	f.Close()
+	if _, err := ReadNPZ(path); err == nil || !strings.Contains(err.Error(), "more than") && !strings.Contains(err.Error(), "invalid shape") {
+		t.Errorf("huge declared shape: error %v", err)
+	}
+}

@@ -15,8 +15,8 @@ import (
 // README); tests that need the real data skip without it.
 const sharedSST = "../../shared/data/sst"
 
-// BenchmarkTrainStep times one training step of the default preset on
-// real SST-2 batches (the first 8 batches of epoch 1, in turn): the
+// BenchmarkTrainStep times one training step of the paper's network on
+// real SST-2 sentence batches (the first 8 batches of epoch 1, in turn): the
 // evaluation-mode forward pass for the training accuracy, LossGrad and
 // the Adam update, per engine in float32.
 //
@@ -25,7 +25,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	if _, err := os.Stat(sharedSST); err != nil {
 		b.Skipf("no shared SST data at %s", sharedSST)
 	}
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.Data = sharedSST
 	td, err := loadTrainingData(sharedSST, cfg)
 	if err != nil {

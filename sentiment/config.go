@@ -11,12 +11,12 @@ import (
 	"github.com/rnnlab/rnnlab/models/lstm"
 )
 
-// DefaultEpochs is the default number of passes over the training split:
-// enough for the default preset (trainable random embeddings, Adam at
-// 0.01/256) to pass 80% dev accuracy, short enough to finish within half
-// an hour on two cores (see the package documentation for the measured
-// curve).
-const DefaultEpochs = 10
+// DefaultEpochs is the number of epochs of the default preset.
+const DefaultEpochs = 2
+
+// PaperEpochs is the number of epochs of the authors' notebook
+// (generate_sentiment_analysis.ipynb: N_EPOCHS = 500).
+const PaperEpochs = 500
 
 // DefaultTrainAccEvery is the default of Config.TrainAccEvery: a quarter
 // of the batches, about 1700 sentences per epoch (a standard error of
@@ -78,16 +78,36 @@ type Config struct {
 	Data string `json:"data,omitempty"`
 }
 
-// DefaultConfig returns the paper's protocol (SPEC.md, LSTM): embedding
-// 100 (trainable, randomly initialised, unless an embeddings file is
-// given), 2 layers of 256 units, dropout 0.5 on the final hidden state,
-// Adam with lr = 0.01/256, batch 64, no clipping; DefaultEpochs epochs,
-// the bptt engine in float32, seed 1, every word of the training split
-// in the vocabulary, tokens as written.
-func DefaultConfig() Config {
+// Presets lists the names NewPreset knows.
+var Presets = []string{"default", "paper"}
+
+// NewPreset returns the configuration called name: "default"
+// (DefaultConfig) or "paper" (PaperConfig).
+func NewPreset(name string) (Config, error) {
+	switch name {
+	case "default":
+		return DefaultConfig(), nil
+	case "paper":
+		return PaperConfig(), nil
+	}
+	return Config{}, fmt.Errorf("preset %q: allowed %s", name, strings.Join(Presets, ", "))
+}
+
+// PaperConfig returns the authors' protocol (SPEC.md, LSTM, and their
+// notebook): embedding 100, 2 layers of 256 units, dropout 0.5 on the
+// final hidden state, Adam with lr = 0.01/256, batch 64, no clipping,
+// PaperEpochs passes over the 6920 training sentences. The authors
+// trained on frozen GloVe vectors (add Embeddings and
+// Model.FreezeEmbedding); without them the embedding is random and
+// trained. The bptt engine in float32, seed 1.
+//
+// At this rate learning is slow: the development accuracy is still at
+// chance after the first epoch (0.518 here, 0.493 in the authors'
+// notebook), and the 500 epochs take hours on two cores.
+func PaperConfig() Config {
 	return Config{
 		Model:         lstm.DefaultConfig(0),
-		Epochs:        DefaultEpochs,
+		Epochs:        PaperEpochs,
 		Batch:         64,
 		LR0:           0.01,
 		Engine:        DefaultEngine,
@@ -96,6 +116,29 @@ func DefaultConfig() Config {
 		MinFreq:       1,
 		TrainAccEvery: DefaultTrainAccEvery,
 	}
+}
+
+// DefaultConfig returns the default preset: the paper's network
+// (PaperConfig) trained to above 80% development accuracy within half an
+// hour on two cores, without pretrained vectors. It differs from the
+// paper's protocol in two ways:
+//
+//   - LR0 = 0.256, so that Adam's rate is 0.256/256 = 1e-3 (PyTorch's
+//     default) instead of 0.01/256;
+//   - Phrases: training on the 98,794 non-neutral phrases of the training
+//     trees (the usual SST practice) for DefaultEpochs epochs, instead of
+//     on the 6920 sentences for 500 epochs.
+//
+// Measured (bptt, float32, seed 1): development accuracy 0.813 after
+// epoch 1 and 0.822 after epoch 2, in 9.4 minutes on two idle cores (28
+// minutes while other jobs kept the load average at 10 to 17); on sentences
+// alone the same rate peaks at 0.737 and then overfits. The larger rate
+// also makes dW larger than W0, which weakens the contrast of claim 6
+// (see the package documentation): use PaperConfig to study it.
+func DefaultConfig() Config {
+	c := PaperConfig()
+	c.Epochs, c.LR0, c.Phrases = DefaultEpochs, 0.256, true
+	return c
 }
 
 // LR returns Adam's learning rate, LR0 / Hidden.

@@ -64,7 +64,7 @@ func writeTinySST(t testing.TB, nTrain int) string {
 // tinyConfig is a small network that trains in a fraction of a second per
 // epoch on writeTinySST's data.
 func tinyConfig(data string) Config {
-	c := DefaultConfig()
+	c := PaperConfig()
 	c.Model.Emb, c.Model.Hidden = 6, 8
 	c.Epochs, c.Batch = 2, 4
 	c.Dtype = models.Float64

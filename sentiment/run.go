@@ -74,8 +74,9 @@ type EvalOptions struct {
 	Batch int
 }
 
-// EvalOptions resolves evaluation options: engine "" means the run's,
-// dtype "" float64; data "" means the RNNLAB_DATA variable if set, else
+// EvalOptions resolves evaluation options: engine and dtype "" mean the
+// run's (so that evaluation reproduces the numbers of training); data ""
+// means the RNNLAB_DATA variable if set, else
 // the directory the run was trained on if it still holds the data, else
 // the cache directory (sst.DataDir, whose error names the download
 // command).
@@ -85,7 +86,7 @@ func (r *Run) EvalOptions(engine, dtype, data string, batch int) (EvalOptions, e
 		o.Engine = r.Config.Engine
 	}
 	if o.Dtype == "" {
-		o.Dtype = models.Float64
+		o.Dtype = r.Config.Dtype
 	}
 	if _, err := models.ParseDtype(string(o.Dtype)); err != nil {
 		return o, err

@@ -393,16 +393,29 @@ func TestDefaultRanks(t *testing.T) {
 }
 
 func TestConfigLR(t *testing.T) {
-	c := DefaultConfig()
-	if c.LR() != 0.01/256 {
-		t.Errorf("default lr %v, want the paper's 0.01/256", c.LR())
+	c := PaperConfig()
+	if c.LR() != 0.01/256 || c.Epochs != 500 || c.Phrases {
+		t.Errorf("paper preset: lr %v, %d epochs, phrases %v; want 0.01/256, 500, false", c.LR(), c.Epochs, c.Phrases)
 	}
 	c.Model.Hidden = 128
 	if c.LR() != 0.01/128 {
 		t.Errorf("lr at H 128: %v", c.LR())
 	}
-	if err := DefaultConfig().Validate(); err != nil {
-		t.Errorf("default config: %v", err)
+	d := DefaultConfig()
+	if d.LR() != 1e-3 || !d.Phrases || d.Epochs != DefaultEpochs {
+		t.Errorf("default preset: lr %v, phrases %v, %d epochs", d.LR(), d.Phrases, d.Epochs)
+	}
+	for _, name := range Presets {
+		c, err := NewPreset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("preset %s: %v", name, err)
+		}
+	}
+	if _, err := NewPreset("fast"); err == nil || !strings.Contains(err.Error(), "default, paper") {
+		t.Errorf("unknown preset: %v", err)
 	}
 }
 

@@ -55,7 +55,7 @@ func writeSentimentData(t *testing.T) string {
 }
 
 // tinySentiment are the flags of a network that trains in a second.
-var tinySentiment = []string{"--layers", "2", "--hidden", "8", "--emb", "6", "--epochs", "2", "--batch", "4", "--lr0", "0.5", "--dtype", "float64"}
+var tinySentiment = []string{"--preset", "paper", "--layers", "2", "--hidden", "8", "--emb", "6", "--epochs", "2", "--batch", "4", "--lr0", "0.5", "--dtype", "float64"}
 
 // TestSentimentCommands trains, evaluates and truncates a tiny LSTM
 // through the command line.
@@ -67,7 +67,7 @@ func TestSentimentCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("train: exit %d\n%s", code, stderr)
 	}
-	for _, want := range []string{"epoch 2/2: train loss", "completed after 2 epochs (8 of 8 steps)", "Adam lr 0.0625"} {
+	for _, want := range []string{"epoch 2/2: train loss", "completed after 2 epochs (8 of 8 steps)", "Adam lr 0.0625", "on sentences"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("train's stderr lacks %q:\n%s", want, stderr)
 		}
@@ -144,7 +144,7 @@ func TestSentimentUsageErrors(t *testing.T) {
 	os.Mkdir(notRun, 0o755)
 	// A run without data: its directory moved away and no RNNLAB_DATA.
 	run := filepath.Join(tmp, "run")
-	if code, _, stderr := rnnlab(t, append([]string{"sentiment", "train", "--data", data, "--out", run, "--epochs", "0"}, tinySentiment[:6]...)...); code != 0 {
+	if code, _, stderr := rnnlab(t, append([]string{"sentiment", "train", "--data", data, "--out", run, "--epochs", "0"}, tinySentiment[:8]...)...); code != 0 {
 		t.Fatalf("train: %s", stderr)
 	}
 	moved := data + ".moved"
@@ -176,6 +176,7 @@ func TestSentimentUsageErrors(t *testing.T) {
 		{"min freq", train("--min-freq", "0"), "min-freq = 0"},
 		{"embeddings width", train("--embeddings", glove), "has 3 numbers, want 6"},
 		{"positional argument", []string{"sentiment", "train", "extra"}, "takes no positional arguments"},
+		{"preset", train("--preset", "fast"), `preset "fast"`},
 		{"eval without run", []string{"sentiment", "eval"}, "--run"},
 		{"eval bad split", []string{"sentiment", "eval", "--run", run, "--split", "validation"}, `split "validation"`},
 		{"eval not a run", []string{"sentiment", "eval", "--run", notRun}, "config.json"},

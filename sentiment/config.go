@@ -23,6 +23,11 @@ const PaperEpochs = 500
 // about one point on the accuracy) for a tenth of the training time.
 const DefaultTrainAccEvery = 4
 
+// DefaultCheckpointEvery is the default of Config.CheckpointEvery: an
+// epoch of the paper's network takes minutes, and a checkpoint (the
+// parameters and Adam's two moments) a fraction of a second.
+const DefaultCheckpointEvery = 1
+
 // Config is everything a sentiment training run needs, as written to
 // config.json.
 type Config struct {
@@ -73,6 +78,13 @@ type Config struct {
 	// step. The epoch's training accuracy in metrics.csv is that of the
 	// batches measured; without any, train_acc is left empty.
 	TrainAccEvery int `json:"train_acc_every"`
+	// CheckpointEvery saves a checkpoint (checkpoint.json and the
+	// checkpoint_sNNNNNNNNN.npz it names) after every that many epochs but
+	// the last, from which Resume continues the run after a crash or a
+	// kill; 0 saves none on the way. Whatever the setting, a run
+	// interrupted by the cancellation of its context (Ctrl-C) saves one of
+	// the last step it completed.
+	CheckpointEvery int `json:"checkpoint_every"`
 	// Data is the data directory the run was trained on (informational:
 	// evaluation may read another copy).
 	Data string `json:"data,omitempty"`
@@ -106,15 +118,16 @@ func NewPreset(name string) (Config, error) {
 // notebook), and the 500 epochs take hours on two cores.
 func PaperConfig() Config {
 	return Config{
-		Model:         lstm.DefaultConfig(0),
-		Epochs:        PaperEpochs,
-		Batch:         64,
-		LR0:           0.01,
-		Engine:        DefaultEngine,
-		Dtype:         models.Float32,
-		Seed:          1,
-		MinFreq:       1,
-		TrainAccEvery: DefaultTrainAccEvery,
+		Model:           lstm.DefaultConfig(0),
+		Epochs:          PaperEpochs,
+		Batch:           64,
+		LR0:             0.01,
+		Engine:          DefaultEngine,
+		Dtype:           models.Float32,
+		Seed:            1,
+		MinFreq:         1,
+		TrainAccEvery:   DefaultTrainAccEvery,
+		CheckpointEvery: DefaultCheckpointEvery,
 	}
 }
 
@@ -179,6 +192,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("train-acc-every = %d: must be >= 0 (0: no training accuracy)", c.TrainAccEvery)
 	case c.SpectraEvery < 0:
 		return fmt.Errorf("spectra-every = %d: must be >= 0 (0: once per epoch)", c.SpectraEvery)
+	case c.CheckpointEvery < 0:
+		return fmt.Errorf("checkpoint-every = %d: must be >= 0 (0: a checkpoint only when interrupted)", c.CheckpointEvery)
 	}
 	if _, err := models.ParseDtype(string(c.Dtype)); err != nil {
 		return err

@@ -38,6 +38,29 @@
 // Every file is written atomically. A run that diverges or is interrupted
 // still writes its metrics, weights, spectra and result.
 //
+// # Checkpoints
+//
+// Every Config.CheckpointEvery epochs (default 1; not after the last) and
+// when its context is cancelled (Ctrl-C), a run also saves a checkpoint:
+//
+//	checkpoint.json              the step and epoch reached, Adam's step
+//	                             count, the state of the dropout
+//	                             generator, the sums of the epoch under
+//	                             way, the wall time so far
+//	checkpoint_sNNNNNNNNN.npz    the parameters, Adam's moments, the
+//	                             metrics of the steps and epochs so far,
+//	                             the dW spectra recorded
+//
+// The .npz file (named by step) is written first, then the index, then
+// older .npz files are removed, so that a crash at any time leaves a
+// complete checkpoint. A cancelled run saves the state after its last
+// step, within an epoch if need be; a killed one leaves the last periodic
+// checkpoint. The batch order needs no saving: that of pass p is drawn
+// from (Seed, p). Resume continues from the checkpoint and ends with the
+// weights_final.npz, steps.csv, dw_spectra.npz and metrics.csv (but for
+// its seconds column, a wall time) of an uninterrupted run with the same
+// engine and dtype, byte for byte. A completed run removes its checkpoint.
+//
 // Seeds: lstm.New draws the initial weights from Seed; the batch order of
 // pass p comes from (Seed, p); the dropout masks from the PCG stream
 // (Seed, 2); vectors of words missing from an embeddings file from Seed.

@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -131,7 +132,9 @@ func inputErr(err error) error {
 // Whatever happens after the directory is set up (divergence,
 // cancellation, an engine error) the metrics so far, the weights as they
 // are, the dW spectra recorded and result.json are written before Train
-// returns the error with the Result.
+// returns the error with the Result. A cancelled run also writes a
+// checkpoint of its last step, from which Resume continues; so does every
+// cfg.CheckpointEvery-th epoch. A completed run removes its checkpoint.
 func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, error) {
 	start := time.Now()
 	if err := cfg.Validate(); err != nil {
@@ -157,7 +160,7 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	res := &Result{Vocab: td.vocab.Len(), TrainTokens: td.train.Tokens}
+	var embInfo *EmbeddingsInfo
 	vectors := slices.Clone(m.Params.Get(lstm.EncoderWeight).W)
 	if cfg.Embeddings != "" {
 		emb, err := sst.LoadGloVe(cfg.Embeddings, td.vocab, cfg.Model.Emb, cfg.Seed)
@@ -165,7 +168,7 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 			return nil, inputErr(fmt.Errorf("embeddings: %w", err))
 		}
 		vectors = emb.Vectors
-		res.Embeddings = &EmbeddingsInfo{File: cfg.Embeddings, Found: emb.Found, Lowered: emb.Lowered, Missing: len(emb.Missing)}
+		embInfo = &EmbeddingsInfo{File: cfg.Embeddings, Found: emb.Found, Lowered: emb.Lowered, Missing: len(emb.Missing)}
 	}
 	// <pad> and <unk> start at zero, as in the authors' code: padding is
 	// never read, and a word unseen in training then adds no input.
@@ -173,22 +176,18 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err := m.SetEmbedding(vectors); err != nil {
 		return nil, inputErr(fmt.Errorf("embeddings: %w", err))
 	}
-	eng, err := NewEngine(m, cfg.Engine, cfg.Dtype)
+	t, err := newTrainer(cfg, dir, m, td)
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	res.Engine = eng.Name()
-	batcher, err := sst.NewBatcher(td.train, sst.BatcherOptions{BatchSize: cfg.Batch, Shuffle: true, Seed: cfg.Seed})
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	devBatches, err := EvalBatches(td.dev, cfg.Batch)
-	if err != nil {
-		return nil, inputErr(err)
-	}
+	t.embeddings = embInfo
 	if err := prepareDir(dir, o.Force); err != nil {
 		return nil, inputErr(err)
 	}
+	// A checkpoint or result of an earlier run in a forced directory must
+	// not be mistaken for this run's.
+	removeCheckpoints(dir)
+	os.Remove(runFile(dir, ResultFile))
 	if err := fileio.WriteJSON(runFile(dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
@@ -198,28 +197,124 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err := m.SaveInit(runFile(dir, WeightsInitFile)); err != nil {
 		return nil, err
 	}
+	return t.run(ctx, o, 0, start)
+}
 
+// Resume continues the run in dir from its checkpoint (see
+// Config.CheckpointEvery) and ends with the weights_final.npz,
+// metrics.csv, steps.csv and dw_spectra.npz an uninterrupted run of the
+// same engine and dtype writes, byte for byte, but for the wall times of
+// metrics.csv's seconds column. The configuration, vocabulary and initial
+// weights are the run's; the data are read again from the directory in
+// config.json. The wall times (metrics.csv, Result.Seconds) count the
+// time trained before the checkpoint and after the resumption.
+//
+// A completed run, a directory without a checkpoint and a checkpoint that
+// does not fit the run are errors wrapping *InputError; after that, Resume
+// behaves as Train (it may be interrupted and resumed again).
+func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
+	start := time.Now()
+	r, err := LoadRun(dir)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	if b, err := os.ReadFile(runFile(dir, ResultFile)); err == nil {
+		var res Result
+		if json.Unmarshal(b, &res) == nil && res.Status == Completed {
+			return nil, inputErr(fmt.Errorf("run %s is complete (result.json): nothing to resume", dir))
+		}
+	}
+	idx, err := readCheckpointIndex(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, inputErr(fmt.Errorf("run %s has no checkpoint to resume from (no %s; checkpoint-every is %d)", dir, CheckpointFile, r.Config.CheckpointEvery))
+	}
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("run %s: %w", dir, err))
+	}
+	cfg := r.Config
+	data, err := sst.DataDir(cfg.Data)
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("run %s: data: %w", dir, err))
+	}
+	td, err := loadTrainingData(data, cfg)
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("run %s: %w", dir, err))
+	}
+	if !slices.Equal(td.vocab.Words(), r.Vocab.Words()) {
+		return nil, inputErr(fmt.Errorf("run %s: the data in %s give another vocabulary than vocab.json's: not the data the run was trained on", dir, data))
+	}
+	m, err := r.Model(false)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	t, err := newTrainer(cfg, dir, m, td)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	if err := t.load(idx); err != nil {
+		return nil, inputErr(fmt.Errorf("run %s: %w", dir, err))
+	}
+	return t.run(ctx, o, idx.Step, start.Add(-time.Duration(idx.Seconds*float64(time.Second))))
+}
+
+// newTrainer sets up the training of m on td: engine, batcher, development
+// batches, optimiser, dropout generator and the records of a run at step
+// 0.
+func newTrainer(cfg Config, dir string, m *lstm.Model, td *trainingData) (*trainer, error) {
+	eng, err := NewEngine(m, cfg.Engine, cfg.Dtype)
+	if err != nil {
+		return nil, err
+	}
+	batcher, err := sst.NewBatcher(td.train, sst.BatcherOptions{BatchSize: cfg.Batch, Shuffle: true, Seed: cfg.Seed})
+	if err != nil {
+		return nil, err
+	}
+	devBatches, err := EvalBatches(td.dev, cfg.Batch)
+	if err != nil {
+		return nil, err
+	}
 	nb := batcher.Len()
-	res.BatchesPerEpoch = nb
-	res.Steps = cfg.Epochs * nb
-	label := o.Label
-	if label == "" {
-		label = "sst"
-	}
-	t := &trainer{
-		cfg: cfg, dir: dir, m: m, eng: eng, batcher: batcher, nb: nb, dev: devBatches,
-		dropout: rand.New(rand.NewPCG(cfg.Seed, 2)),
-		met:     &EpochMetrics{}, start: start,
-		progress: newEpochProgress(o.Progress, label, cfg.Epochs, nb),
-	}
 	every := cfg.SpectraEvery
 	if every == 0 {
 		every = nb
 	}
-	spectra := NewSpectraHook(cfg.Model, every)
-	hooks := append([]trainers.Hook{spectra, t}, o.Hooks...)
-	opt := optim.NewAdam(cfg.LR())
-	steps, trainErr := trainers.Run(ctx, eng, opt, t.batch, trainers.Config{Epochs: res.Steps, Clip: cfg.Clip}, hooks...)
+	src := rand.NewPCG(cfg.Seed, 2)
+	return &trainer{
+		cfg: cfg, dir: dir, m: m, eng: eng, batcher: batcher, nb: nb, dev: devBatches,
+		vocab: td.vocab.Len(), trainTokens: td.train.Tokens,
+		opt:        optim.NewAdam(cfg.LR()),
+		dropoutSrc: src, dropout: rand.New(src),
+		met: &EpochMetrics{}, steps: &trainers.Metrics{},
+		spectra: NewSpectraHook(cfg.Model, every),
+	}, nil
+}
+
+// run trains steps done+1.. of the run (start is when it started, as if it
+// had not been interrupted) and writes the outputs.
+func (t *trainer) run(ctx context.Context, o Options, done int, start time.Time) (*Result, error) {
+	cfg, dir, nb := t.cfg, t.dir, t.nb
+	res := &Result{Vocab: t.vocab, TrainTokens: t.trainTokens, Embeddings: t.embeddings, Engine: t.eng.Name(),
+		BatchesPerEpoch: nb, Steps: cfg.Epochs * nb}
+	label := o.Label
+	if label == "" {
+		label = "sst"
+	}
+	t.start, t.saved = start, done
+	t.progress = newEpochProgress(o.Progress, label, cfg.Epochs, nb)
+	if t.pass != 0 { // resumed within a pass
+		t.progress.startEpoch(t.pass)
+	}
+	hooks := append([]trainers.Hook{t.spectra, t}, o.Hooks...)
+	if k := cfg.CheckpointEvery; k > 0 {
+		hooks = append(hooks, trainers.HookFunc(func(ev trainers.Event) error {
+			if ev.Epoch%nb == 0 && (ev.Epoch/nb)%k == 0 && ev.Epoch != ev.Epochs {
+				return t.save(ev.Epoch)
+			}
+			return nil
+		}))
+	}
+	steps, trainErr := trainers.Run(ctx, t.eng, t.opt, t.batch,
+		trainers.Config{Epochs: res.Steps, Clip: cfg.Clip, Done: done, History: t.steps}, hooks...)
 
 	res.Status = Completed
 	var de *trainers.DivergedError
@@ -229,6 +324,13 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 		res.Status = Diverged
 	case errors.Is(trainErr, context.Canceled), errors.Is(trainErr, context.DeadlineExceeded):
 		res.Status = Interrupted
+		// Stopped between steps: the state is that after steps.Len()
+		// steps, and resuming continues from there.
+		if steps != nil && steps.Len() > t.saved {
+			if err := t.save(steps.Len()); err != nil {
+				trainErr = errors.Join(trainErr, fmt.Errorf("checkpoint: %w", err))
+			}
+		}
 	default:
 		res.Status = Failed
 	}
@@ -266,12 +368,15 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	werr := errors.Join(
 		t.met.WriteCSV(runFile(dir, MetricsFile)),
 		steps.WriteCSV(runFile(dir, StepsFile)),
-		m.Save(runFile(dir, WeightsFinalFile)),
-		writeSpectra(runFile(dir, SpectraFile), spectra, nb),
+		t.m.Save(runFile(dir, WeightsFinalFile)),
+		writeSpectra(runFile(dir, SpectraFile), t.spectra, nb),
 		fileio.WriteJSON(runFile(dir, ResultFile), res),
 	)
 	if werr != nil {
 		return res, errors.Join(trainErr, werr)
+	}
+	if res.Status == Completed {
+		removeCheckpoints(dir)
 	}
 	return res, trainErr
 }
@@ -280,18 +385,31 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 // over the training split one after the other) and, as a hook, gathers
 // the epoch's training numbers and evaluates the development split at
 // the end of every pass.
+//
+// It also holds what a checkpoint saves (see checkpoint.go): the
+// optimiser, the dropout generator, the records of the steps, epochs and
+// dW spectra, and the sums of the pass under way. The batch order needs no
+// saving: the order of pass p is drawn afresh from (Seed, p).
 type trainer struct {
-	cfg      Config
-	dir      string
-	m        *lstm.Model
-	eng      Engine
-	batcher  *sst.Batcher
-	nb       int
-	dev      []*sst.Batch
-	dropout  *rand.Rand
-	met      *EpochMetrics
-	start    time.Time
-	progress *epochProgress
+	cfg         Config
+	dir         string
+	m           *lstm.Model
+	eng         Engine
+	batcher     *sst.Batcher
+	nb          int
+	dev         []*sst.Batch
+	vocab       int
+	trainTokens int
+	embeddings  *EmbeddingsInfo
+	opt         *optim.Adam
+	dropoutSrc  *rand.PCG
+	dropout     *rand.Rand
+	met         *EpochMetrics
+	steps       *trainers.Metrics
+	spectra     *trainers.DWSpectra
+	start       time.Time
+	saved       int // the step of the checkpoint on disk, if any
+	progress    *epochProgress
 
 	pass    int          // the pass whose batches are in cur
 	cur     []*sst.Batch // the batches of pass

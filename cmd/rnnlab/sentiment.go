@@ -48,7 +48,7 @@ The data come from ` + "`rnnlab data download sst`" + ` (or --data DIR, or RNNLA
 type sentimentFlags struct {
 	layers, hidden, emb, epochs, batch      int
 	maxVocab, minFreq, spectraEvery         int
-	trainAccEvery                           int
+	trainAccEvery, checkpointEvery          int
 	dropout, lr0, clip                      float64
 	seed                                    uint64
 	engine, dtype, embeddings, data, preset string
@@ -79,6 +79,7 @@ func (f *sentimentFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.phrases, "phrases", d.Phrases, "train on every non-neutral phrase of the training trees, not only the sentences")
 	fs.IntVar(&f.spectraEvery, "spectra-every", d.SpectraEvery, "record the singular values of dW every this many steps (0: once per epoch)")
 	fs.IntVar(&f.trainAccEvery, "train-acc-every", d.TrainAccEvery, "measure the training accuracy on every this many batches, with an extra forward pass (1: all; 0: none)")
+	fs.IntVar(&f.checkpointEvery, "checkpoint-every", d.CheckpointEvery, "save a checkpoint every this many epochs (0: only on Ctrl-C, which always saves one)")
 	fs.StringVar(&f.data, "data", "", "SST data directory (default $"+sst.EnvData+", else the cache directory)")
 }
 
@@ -114,6 +115,7 @@ func (f *sentimentFlags) config(fs *pflag.FlagSet) (sentiment.Config, error) {
 	set("phrases", func() { c.Phrases = f.phrases })
 	set("spectra-every", func() { c.SpectraEvery = f.spectraEvery })
 	set("train-acc-every", func() { c.TrainAccEvery = f.trainAccEvery })
+	set("checkpoint-every", func() { c.CheckpointEvery = f.checkpointEvery })
 	c.Data = f.data
 	if err := c.Validate(); err != nil {
 		return c, usage(err)
@@ -123,9 +125,9 @@ func (f *sentimentFlags) config(fs *pflag.FlagSet) (sentiment.Config, error) {
 
 func newSentimentTrainCmd() *cobra.Command {
 	var (
-		f            sentimentFlags
-		out          string
-		force, quiet bool
+		f                    sentimentFlags
+		out                  string
+		force, quiet, resume bool
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
@@ -150,12 +152,25 @@ weights_final.npz (PyTorch's state_dict names), metrics.csv (epoch,
 train_loss, train_acc, dev_loss, dev_acc, seconds), steps.csv (loss and
 gradient norm per batch), dw_spectra.npz (singular values of dW of every
 weight matrix and gate block during training) and result.json. A run that
-diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
+diverges or is interrupted (Ctrl-C) still writes them, with what it had.
+
+Checkpoints: every --checkpoint-every epochs (default 1) and on Ctrl-C the
+run saves checkpoint.json and checkpoint_sSTEP.npz (parameters, Adam's
+state, the dropout generator, the metrics and spectra so far; Ctrl-C saves
+the last step done, even within an epoch). --resume --out DIR continues the
+run in DIR from its checkpoint, also after a crash or a kill, with the
+configuration of DIR/config.json, and ends with the weights_final.npz,
+steps.csv, dw_spectra.npz and metrics.csv (but its wall times) of an
+uninterrupted run, byte for byte. A completed run removes its checkpoint.`,
 		Example: `  rnnlab data download sst
   rnnlab sentiment train --out runs/sst
   rnnlab sentiment train --epochs 3 --hidden 64 --out runs/sst-small
-  rnnlab sentiment train --preset paper --embeddings glove.6B.100d.txt --freeze --out runs/sst-paper`,
+  rnnlab sentiment train --preset paper --embeddings glove.6B.100d.txt --freeze --out runs/sst-paper
+  rnnlab sentiment train --resume --out runs/sst-paper`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if resume {
+				return resumeSentiment(cmd, out, quiet)
+			}
 			cfg, err := f.config(cmd.Flags())
 			if err != nil {
 				return err
@@ -191,7 +206,39 @@ diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
 	fs.StringVar(&out, "out", "", "run directory (default runs/sst_seedS)")
 	fs.BoolVar(&force, "force", false, "overwrite a run directory that already holds a run")
 	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
+	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its checkpoint (the configuration comes from its config.json)")
 	return cmd
+}
+
+// resumeSentiment continues the sentiment run in dir from its checkpoint.
+func resumeSentiment(cmd *cobra.Command, dir string, quiet bool) error {
+	if dir == "" {
+		return usagef("resume: give the run directory with --out")
+	}
+	var other []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name != "resume" && f.Name != "out" && f.Name != "quiet" {
+			other = append(other, "--"+f.Name)
+		}
+	})
+	if len(other) > 0 {
+		return usagef("--resume takes the configuration from %s/config.json; drop %v", dir, other)
+	}
+	o := sentiment.Options{}
+	stderr := cmd.ErrOrStderr()
+	if !quiet {
+		o.Progress = stderr
+		fmt.Fprintf(stderr, "resuming %s\n", dir)
+	}
+	res, err := sentiment.Resume(cmd.Context(), dir, o)
+	if res != nil && !quiet {
+		reportSentiment(stderr, res, dir)
+	}
+	var ie *sentiment.InputError
+	if errors.As(err, &ie) {
+		return usage(err)
+	}
+	return err
 }
 
 // reportSentiment prints how a run ended.

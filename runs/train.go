@@ -330,5 +330,8 @@ func prepareDir(dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("out: %w", err)
 	}
+	if err := fileio.CheckWritable(dir); err != nil {
+		return fmt.Errorf("out: %w", err)
+	}
 	return nil
 }

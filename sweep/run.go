@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -170,18 +172,16 @@ func LoadSpec(dir string) (Spec, error) {
 }
 
 // runCell trains and analyses one cell in a temporary directory and moves
-// it into place.
+// it into place. A cell interrupted before (Ctrl-C, a kill) continues from
+// the checkpoint its training left in the temporary directory, and ends
+// with the results of an uninterrupted training.
 func runCell(ctx context.Context, spec Spec, dir string, c Cell) error {
 	final := filepath.Join(dir, CellsDir, c.Name())
 	tmp := filepath.Join(dir, CellsDir, ".tmp-"+c.Name())
-	if err := os.RemoveAll(tmp); err != nil {
-		return err
-	}
 	if err := os.RemoveAll(final); err != nil { // a cell dir without cell.json is incomplete
 		return err
 	}
-	cfg := spec.Config(c)
-	res, err := runs.Train(ctx, cfg, tmp, runs.Options{})
+	res, err := trainCell(ctx, spec.Config(c), tmp)
 	var de *trainers.DivergedError
 	if err != nil && !errors.As(err, &de) {
 		return err
@@ -200,6 +200,40 @@ func runCell(ctx context.Context, spec Spec, dir string, c Cell) error {
 		return err
 	}
 	return os.Rename(tmp, final)
+}
+
+// trainCell trains a cell's network in tmp, resuming the checkpoint of an
+// interrupted training there if it has one for the same configuration
+// (anything else in tmp is removed first).
+func trainCell(ctx context.Context, cfg runs.Config, tmp string) (*runs.Result, error) {
+	if _, err := os.Stat(filepath.Join(tmp, runs.CheckpointFile)); err == nil {
+		if sameConfig(tmp, cfg) {
+			cellResumes.Add(1)
+			res, err := runs.Resume(ctx, tmp, runs.Options{})
+			if err == nil || ctx.Err() != nil || res != nil {
+				return res, err
+			}
+			// An unreadable checkpoint: train from the start.
+		}
+	}
+	if err := os.RemoveAll(tmp); err != nil {
+		return nil, err
+	}
+	return runs.Train(ctx, cfg, tmp, runs.Options{})
+}
+
+// cellResumes counts the trainings resumed from a checkpoint (for tests).
+var cellResumes atomic.Int64
+
+// sameConfig reports whether the run in dir was started with cfg.
+func sameConfig(dir string, cfg runs.Config) bool {
+	r, err := runs.Load(dir)
+	if err != nil || cfg.Resolve() != nil {
+		return false
+	}
+	a, errA := json.Marshal(r.Config)
+	b, errB := json.Marshal(cfg)
+	return errA == nil && errB == nil && bytes.Equal(a, b)
 }
 
 // complete reports whether every cell of the sweep is finished.

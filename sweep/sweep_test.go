@@ -3,10 +3,12 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rnnlab/rnnlab/runs"
 )
@@ -208,5 +210,70 @@ func TestPrepareRefusesOtherFlags(t *testing.T) {
 	}
 	if err := Collect(dir); err == nil || !strings.Contains(err.Error(), "6 of 6 cells are not finished") {
 		t.Errorf("collect of an empty sweep: %v", err)
+	}
+}
+
+// TestResumeInterruptedCell interrupts a sweep while a cell trains (after
+// the cell's training wrote a checkpoint) and runs it again: the cell
+// continues from its checkpoint, and the summary equals an uninterrupted
+// sweep's, byte for byte.
+func TestResumeInterruptedCell(t *testing.T) {
+	spec := tinySpec(t)
+	spec.G, spec.Samples = []float64{0.9}, 1
+	spec.Train.Epochs, spec.Train.CheckpointEvery = 400, 10
+	ref := t.TempDir()
+	if _, err := Run(context.Background(), spec, ref, Options{Jobs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(ref, SummaryCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	ckpt := filepath.Join(dir, CellsDir, ".tmp-"+spec.Cells()[0].Name(), runs.CheckpointFile)
+	go func() {
+		for ctx.Err() == nil {
+			var idx struct{ Epoch int }
+			if b, err := os.ReadFile(ckpt); err == nil && json.Unmarshal(b, &idx) == nil && idx.Epoch >= 20 {
+				cancel()
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	if _, err := Run(ctx, spec, dir, Options{Jobs: 1}); err == nil {
+		t.Skip("the sweep finished before it was interrupted; the machine is faster than this test assumes")
+	}
+	cancel()
+	if _, err := os.Stat(ckpt); err != nil {
+		t.Fatalf("no checkpoint after the interruption: %v", err)
+	}
+	var idx struct{ Epoch int }
+	b, _ := os.ReadFile(ckpt)
+	json.Unmarshal(b, &idx)
+	if idx.Epoch >= spec.Train.Epochs {
+		t.Fatalf("checkpoint at epoch %d", idx.Epoch)
+	}
+	resumes := cellResumes.Load()
+	n, err := Run(context.Background(), spec, dir, Options{Jobs: 1})
+	if err != nil || n != 1 {
+		t.Fatalf("resumed sweep: %d cells, %v", n, err)
+	}
+	if cellResumes.Load() != resumes+1 {
+		t.Error("the cell was trained again from the start, not resumed")
+	}
+	got, err := os.ReadFile(filepath.Join(dir, SummaryCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("summary after resuming from epoch %d differs:\n%s\nwant\n%s", idx.Epoch, got, want)
+	}
+	// The resumed training's metrics have every epoch once.
+	met, err := runs.ReadMetrics(filepath.Join(dir, CellsDir, spec.Cells()[0].Name()))
+	if err != nil || met.Len() != spec.Train.Epochs {
+		t.Errorf("metrics: %v rows, %v", met, err)
 	}
 }

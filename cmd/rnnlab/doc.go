@@ -4,10 +4,18 @@
 //
 // Commands, one file each:
 //
-//	train    train a rate RNN on a task and write a run directory
-//	eval     the loss of a run's weights on a fresh test batch, as JSON
-//	grad     loss and gradients of given weights on given data (.npz)
-//	version  version, Go toolchain and BLAS
+//	reproduce  every experiment of the paper and a report with a verdict per claim
+//	train      train a rate RNN on a task and write a run directory (--resume continues one)
+//	eval       the loss of a run's weights on a fresh test batch, as JSON
+//	grad       loss and gradients of given weights on given data (.npz)
+//	analyze    low-rank analysis of a run: spectra, truncation, shuffle test
+//	sweep      trainings over a g grid, resumable and shardable (sweep collect merges shards)
+//	figures    the figures of a sweep
+//	linear     the linear network against the analytic theory
+//	sentiment  the LSTM on SST-2: train, eval, truncate
+//	data       data download sst
+//	bench      the engines timed side by side
+//	version    version, Go toolchain and BLAS
 //
 // Exit status 0 is success, 1 a failure of the work itself (a diverging run,
 // a write error), 2 a usage error: a bad flag value or a malformed input

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReproduceUsageErrors checks every flag of rnnlab reproduce with a
+// bad value: exit status 2 and a message naming the problem.
+func TestReproduceUsageErrors(t *testing.T) {
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "reproduce.json"), []byte(`{"preset": "paper"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"reproduce"}, "out: give the output directory"},
+		{[]string{"reproduce", "--out", t.TempDir(), "--preset", "full"}, `preset "full": allowed quick, paper`},
+		{[]string{"reproduce", "--out", t.TempDir(), "--jobs", "0"}, "jobs = 0: must be >= 1"},
+		{[]string{"reproduce", "--out", t.TempDir(), "--jobs", "two"}, "invalid argument"},
+		{[]string{"reproduce", "--out", other}, "holds a reproduction with preset paper"},
+		{[]string{"reproduce", "--out", filepath.Join(file, "sub")}, "out:"},
+		{[]string{"reproduce", "--out", t.TempDir(), "extra"}, "takes no positional arguments"},
+		{[]string{"reproduce", "report"}, "report takes the reproduction directory"},
+		{[]string{"reproduce", "report", t.TempDir()}, "not a reproduction directory"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, _, stderr := rnnlab(t, c.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q does not mention %q", stderr, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,68 @@
+package reproduce
+
+import (
+	"math"
+	"time"
+)
+
+// Costs measured on the reference machine (2 cores, pure-Go build,
+// float64 bptt unless the configuration says otherwise); Estimate scales
+// them to a preset's sizes.
+const (
+	// rnnEpochSeconds is one flip-flop epoch (batch 32, T 100) of the rate
+	// RNN at N 256: 144 s for the 1000 epochs of the paper.
+	rnnEpochSeconds = 0.144
+	// linearCellSeconds is one linear cell at N 1024 (200 epochs with the
+	// top singular triplet of dW tracked every epoch).
+	linearCellSeconds = 60
+	// lstmSentenceEpochSeconds and lstmPhraseEpochSeconds are one epoch of
+	// the paper's LSTM (H 256, float32) over the 6920 training sentences
+	// and over the 98,794 training phrases.
+	lstmSentenceEpochSeconds = 80
+	lstmPhraseEpochSeconds   = 280
+	// lstmEvalSeconds is one evaluation of the development split by the
+	// truncation analysis at H 256 with two workers.
+	lstmEvalSeconds = 1.7
+)
+
+// Estimate returns the expected wall time of a preset on two cores with
+// the pure-Go build, from the costs measured on the reference machine
+// scaled by network size (N^2 for the rate RNNs, H^1.5 for the LSTM, as
+// measured between 128 and 256 units), trial length and number of cells.
+// It is a guide for planning, good to about 30%.
+func Estimate(p Preset) time.Duration {
+	var s float64
+	for _, task := range Tasks {
+		sp, ok := p.Sweeps[task]
+		if !ok {
+			continue
+		}
+		cfg := sp.Train
+		steps := 100.0
+		if t, err := cfg.NewTask(); err == nil {
+			steps = float64(t.Steps())
+		}
+		n := float64(cfg.Model.N) / 256
+		s += float64(len(sp.G)*sp.Samples*cfg.Epochs) * rnnEpochSeconds * steps / 100 * n * n * float64(cfg.Batch) / 32
+	}
+	if len(p.Linear.G) > 0 {
+		n := float64(p.Linear.Train.Model.N) / 1024
+		cells := len(p.Linear.G) * len(p.Linear.Targets) * p.Linear.Samples
+		s += float64(cells) * linearCellSeconds * n * n * float64(p.Linear.Train.Epochs) / 200
+	}
+	if p.Sentiment.Epochs > 0 {
+		h := math.Pow(float64(p.Sentiment.Model.Hidden)/256, 1.5)
+		epoch := lstmSentenceEpochSeconds
+		if p.Sentiment.Phrases {
+			epoch = lstmPhraseEpochSeconds
+		}
+		s += float64(p.Sentiment.Epochs) * float64(epoch) * h
+		ranks := len(p.Truncation.Ranks)
+		if ranks == 0 {
+			ranks = 18
+		}
+		groups := 2 * p.Sentiment.Model.Layers // the matrices together, then each alone
+		s += float64(groups*ranks*2) * lstmEvalSeconds * h
+	}
+	return time.Duration(s * float64(time.Second)).Round(time.Second)
+}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -52,6 +55,12 @@ replaced as a whole, so it must be new, empty or an earlier download.`,
   rnnlab data download sst --url https://mirror.example.org/trainDevTestTrees_PTB.zip`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if u, err := neturl.Parse(url); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return usagef("url %q: must be an http(s) URL of trainDevTestTrees_PTB.zip", url)
+			}
+			if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
+				return usagef("sha256 %q: must be 64 hex digits (the official archive's is %s)", sum, sst.ArchiveSHA256)
+			}
 			target, from, err := downloadTarget(dir)
 			if err != nil {
 				return usage(err)

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +27,17 @@ func newEvalCmd() *cobra.Command {
 			if dir == "" {
 				return usagef("run: give the run directory with --run")
 			}
+			if batch < 1 {
+				return usagef("batch = %d: must be >= 1", batch)
+			}
+			if dtype != "" {
+				if _, err := models.ParseDtype(dtype); err != nil {
+					return usage(err)
+				}
+			}
+			if engine != "" && !slices.Contains(runs.Engines, engine) {
+				return usagef("engine %q: allowed %s", engine, strings.Join(runs.Engines, ", "))
+			}
 			r, err := runs.Load(dir)
 			if err != nil {
 				return usage(err)
@@ -34,9 +47,6 @@ func newEvalCmd() *cobra.Command {
 				return usage(err)
 			}
 			ec := runs.EvalConfig{Batch: batch, Seed: seed, Engine: engine, Dtype: models.Dtype(dtype)}
-			if batch < 1 {
-				return usagef("batch = %d: must be >= 1", batch)
-			}
 			loss, err := r.Eval(m, ec)
 			if err != nil {
 				return err

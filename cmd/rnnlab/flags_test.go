@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -16,10 +15,7 @@ func TestFlagValidation(t *testing.T) {
 		t.Fatalf("train: %s", stderr)
 	}
 	empty := t.TempDir()
-	cases := []struct {
-		args []string
-		want string
-	}{
+	checkUsageErrors(t, []usageCase{
 		{[]string{"analyze"}, "--run"},
 		{[]string{"analyze", "--run", empty}, "config.json"},
 		{[]string{"analyze", "--run", run, "--test-batch", "0"}, "test batch = 0"},
@@ -38,16 +34,5 @@ func TestFlagValidation(t *testing.T) {
 		{[]string{"data", "download", "imdb"}, "imdb"},
 		{[]string{"version", "extra"}, "no positional arguments"},
 		{[]string{"train", "--frobnicate"}, "unknown flag"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			code, _, stderr := rnnlab(t, c.args...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, stderr)
-			}
-			if !strings.Contains(stderr, c.want) {
-				t.Errorf("stderr %q does not mention %q", stderr, c.want)
-			}
-		})
-	}
+	})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -16,10 +15,7 @@ func TestReproduceUsageErrors(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, []byte("x"), 0o644)
-	cases := []struct {
-		args []string
-		want string
-	}{
+	checkUsageErrors(t, []usageCase{
 		{[]string{"reproduce"}, "out: give the output directory"},
 		{[]string{"reproduce", "--out", t.TempDir(), "--preset", "full"}, `preset "full": allowed quick, paper`},
 		{[]string{"reproduce", "--out", t.TempDir(), "--jobs", "0"}, "jobs = 0: must be >= 1"},
@@ -29,16 +25,5 @@ func TestReproduceUsageErrors(t *testing.T) {
 		{[]string{"reproduce", "--out", t.TempDir(), "extra"}, "takes no positional arguments"},
 		{[]string{"reproduce", "report"}, "report takes the reproduction directory"},
 		{[]string{"reproduce", "report", t.TempDir()}, "not a reproduction directory"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			code, _, stderr := rnnlab(t, c.args...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, stderr)
-			}
-			if !strings.Contains(stderr, c.want) {
-				t.Errorf("stderr %q does not mention %q", stderr, c.want)
-			}
-		})
-	}
+	})
 }

@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // TestSentimentKillAndResume kills a sentiment training process with
@@ -24,31 +21,7 @@ func TestSentimentKillAndResume(t *testing.T) {
 		t.Fatalf("reference run: %s", stderr)
 	}
 	dir := filepath.Join(t.TempDir(), "run")
-	p := command(t, nil, append(args, "--out", dir)...)
-	var out bytes.Buffer
-	p.Stdout, p.Stderr = &out, &out
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var idx struct{ Epoch int }
-		if b, err := os.ReadFile(filepath.Join(dir, "checkpoint.json")); err == nil && json.Unmarshal(b, &idx) == nil && idx.Epoch >= 40 {
-			break
-		}
-		if time.Now().After(deadline) {
-			p.Process.Kill()
-			t.Fatalf("no second checkpoint within a minute: %s", out.String())
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	if err := p.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	p.Wait()
-	if _, err := os.Stat(filepath.Join(dir, "weights_final.npz")); err == nil {
-		t.Skip("the run finished before it was killed; the machine is faster than this test assumes")
-	}
+	killAfterCheckpoint(t, append(args, "--out", dir), dir, 40)
 	code, _, stderr := rnnlab(t, "sentiment", "train", "--resume", "--out", dir)
 	if code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rnnlab/rnnlab/internal/cells"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 )
 
@@ -32,28 +33,7 @@ func Collect(dir string) error {
 
 // ReadCells reads cell.json of every cell in the experiment's order.
 func ReadCells(dir string, spec Spec) ([]*CellResult, error) {
-	var out []*CellResult
-	var missing []string
-	for _, c := range spec.Cells() {
-		r, err := ReadCell(filepath.Join(dir, CellsDir, c.Name()))
-		if os.IsNotExist(err) {
-			missing = append(missing, c.Name())
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("cell %s: %w", c.Name(), err)
-		}
-		out = append(out, r)
-	}
-	if len(missing) > 0 {
-		show := missing
-		if len(show) > 5 {
-			show = append(show[:5:5], "...")
-		}
-		return nil, fmt.Errorf("linear experiment %s: %d of %d cells are not finished (%s); run the experiment first",
-			dir, len(missing), len(spec.Cells()), strings.Join(show, ", "))
-	}
-	return out, nil
+	return cells.Read[Cell, CellResult]("linear experiment", dir, spec.Cells(), "run the experiment first")
 }
 
 // ReadCell reads one cell's cell.json from its run directory.

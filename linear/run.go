@@ -9,15 +9,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sync"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/rnnlab/rnnlab/analysis"
 	"github.com/rnnlab/rnnlab/datasets/tasks"
-	"github.com/rnnlab/rnnlab/internal/fblas"
+	"github.com/rnnlab/rnnlab/internal/cells"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models/rnn"
 	"github.com/rnnlab/rnnlab/runs"
@@ -28,8 +25,8 @@ import (
 // File and directory names inside an experiment directory.
 const (
 	SpecFile    = "linear.json"
-	CellsDir    = "cells"
-	CellFile    = "cell.json"
+	CellsDir    = cells.Dir
+	CellFile    = cells.File
 	SummaryCSV  = "summary.csv"
 	SummaryJSON = "summary.json"
 )
@@ -132,56 +129,10 @@ func Run(ctx context.Context, spec Spec, dir string, o Options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var todo []Cell
-	for _, c := range spec.Cells() {
-		if _, err := os.Stat(filepath.Join(dir, CellsDir, c.Name(), CellFile)); err == nil {
-			continue
-		}
-		todo = append(todo, c)
-	}
-	if o.Jobs > 1 {
-		defer fblas.SetThreads(fblas.SetThreads(1))
-	}
-	prog := newCellProgress(o.Progress, len(todo))
-	jobs := make(chan Cell)
-	errc := make(chan error, len(todo))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	for range min(o.Jobs, max(len(todo), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range jobs {
-				if err := RunCell(ctx, spec, dir, c); err != nil {
-					errc <- fmt.Errorf("cell %s (g = %v, target %v, sample %d): %w", c.Name(), c.G, c.Target, c.Sample, err)
-					cancel()
-					continue
-				}
-				prog.done(c)
-			}
-		}()
-	}
-feed:
-	for _, c := range todo {
-		select {
-		case jobs <- c:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	prog.finish()
-	close(errc)
-	var errs []error
-	for err := range errc {
-		errs = append(errs, err)
-	}
-	if len(errs) > 0 {
-		return 0, errors.Join(errs...)
-	}
-	if err := ctx.Err(); err != nil {
+	todo := cells.Todo(dir, spec.Cells())
+	err = cells.Run(ctx, todo, cells.Options{Jobs: o.Jobs, Progress: o.Progress, Label: "linear"},
+		func(ctx context.Context, c Cell) error { return RunCell(ctx, spec, dir, c) })
+	if err != nil {
 		return 0, err
 	}
 	if err := Collect(dir); err != nil {
@@ -215,32 +166,11 @@ func Prepare(spec Spec, dir string) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
-	if old, err := LoadSpec(dir); err == nil {
-		if d := Diff(old, spec); d != "" {
-			return fmt.Errorf("directory %s was made with other settings: %s; use another directory or the same flags", dir, d)
-		}
-		return nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(dir, CellsDir), 0o755); err != nil {
-		return err
-	}
-	return fileio.WriteJSON(filepath.Join(dir, SpecFile), spec)
+	return cells.Prepare(dir, SpecFile, spec, Diff)
 }
 
 // LoadSpec reads dir/linear.json.
-func LoadSpec(dir string) (Spec, error) {
-	var s Spec
-	b, err := os.ReadFile(filepath.Join(dir, SpecFile))
-	if err != nil {
-		return s, err
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("%s: %w", filepath.Join(dir, SpecFile), err)
-	}
-	return s, nil
-}
+func LoadSpec(dir string) (Spec, error) { return cells.LoadSpec[Spec](dir, SpecFile) }
 
 // RunCell trains one cell in a temporary directory, computes the theory
 // and the measurements, and moves the directory into place. The run
@@ -427,48 +357,5 @@ func compare(ct *CellTheory, pred *Prediction, tp *theory.Prediction, sim []floa
 	ct.OverlapFirstLeft, ct.OverlapFirstRight = Num(theory.Overlap(u, pred.Left)), Num(theory.Overlap(v, pred.Right))
 	if s, l, r, err := tp.DW(k); err == nil {
 		ct.OverlapLeft, ct.OverlapRight, ct.DWSigma = Num(theory.Overlap(u, l)), Num(theory.Overlap(v, r)), Num(s)
-	}
-}
-
-// cellProgress shows progress over cells.
-type cellProgress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	bar   *progressbar.ProgressBar
-	n, of int
-	start time.Time
-}
-
-func newCellProgress(w io.Writer, total int) *cellProgress {
-	p := &cellProgress{w: w, of: total, start: time.Now()}
-	if w != nil && trainers.IsTerminal(w) && total > 0 {
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("linear cells"), progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionSetWidth(20))
-	}
-	return p
-}
-
-func (p *cellProgress) done(c Cell) {
-	if p.w == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.n++
-	if p.bar != nil {
-		p.bar.Add(1)
-		return
-	}
-	el := time.Since(p.start)
-	eta := time.Duration(float64(el) / float64(p.n) * float64(p.of-p.n))
-	fmt.Fprintf(p.w, "linear cell %d/%d done (%s, g = %v, target %v, sample %d) elapsed %s eta %s\n",
-		p.n, p.of, c.Name(), c.G, c.Target, c.Sample, el.Round(time.Second), eta.Round(time.Second))
-}
-
-func (p *cellProgress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-		fmt.Fprintln(p.w)
 	}
 }

@@ -63,6 +63,11 @@ func (c Cell) Name() string {
 	return fmt.Sprintf("g%02d_t%d_s%d", c.GIndex, c.TargetIndex, c.Sample)
 }
 
+// Describe says which network the cell trains, for progress lines.
+func (c Cell) Describe() string {
+	return fmt.Sprintf("g = %v, target %v, sample %d", c.G, c.Target, c.Sample)
+}
+
 // LR returns the learning rate lr0 of a cell: base (1 - g^2)^2 with
 // rescaling, base without.
 func LR(base, g float64, rescale bool) float64 {

@@ -2,13 +2,12 @@ package sweep
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/rnnlab/rnnlab/internal/cells"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 )
 
@@ -34,33 +33,14 @@ func Collect(dir string) error {
 
 // ReadCells reads cell.json of every cell in the sweep's order.
 func ReadCells(dir string, spec Spec) ([]*CellResult, error) {
-	var out []*CellResult
-	var missing []string
-	for _, c := range spec.Cells() {
-		b, err := os.ReadFile(filepath.Join(dir, CellsDir, c.Name(), CellFile))
-		if os.IsNotExist(err) {
-			missing = append(missing, c.Name())
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		var r CellResult
-		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("cell %s: cell.json is corrupt: %w", c.Name(), err)
-		}
-		if r.Analysis == nil {
-			return nil, fmt.Errorf("cell %s: cell.json has no analysis", c.Name())
-		}
-		out = append(out, &r)
+	out, err := cells.Read[Cell, CellResult]("sweep", dir, spec.Cells(), "run the sweep (or its missing shards) first")
+	if err != nil {
+		return nil, err
 	}
-	if len(missing) > 0 {
-		show := missing
-		if len(show) > 5 {
-			show = append(show[:5:5], "...")
+	for i, r := range out {
+		if r.Analysis == nil {
+			return nil, fmt.Errorf("cell %s: cell.json has no analysis", spec.Cells()[i].Name())
 		}
-		return nil, fmt.Errorf("sweep %s: %d of %d cells are not finished (%s); run the sweep (or its missing shards) first",
-			dir, len(missing), len(spec.Cells()), strings.Join(show, ", "))
 	}
 	return out, nil
 }

@@ -9,13 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
-
-	"github.com/rnnlab/rnnlab/internal/fblas"
+	"github.com/rnnlab/rnnlab/internal/cells"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/runs"
 	"github.com/rnnlab/rnnlab/trainers"
@@ -24,8 +20,8 @@ import (
 // File and directory names inside a sweep directory.
 const (
 	SpecFile    = "sweep.json"
-	CellsDir    = "cells"
-	CellFile    = "cell.json"
+	CellsDir    = cells.Dir
+	CellFile    = cells.File
 	SummaryCSV  = "summary.csv"
 	SummaryJSON = "summary.json"
 )
@@ -72,62 +68,19 @@ func Run(ctx context.Context, spec Spec, dir string, o Options) (int, error) {
 		return 0, err
 	}
 	spec, _ = LoadSpec(dir)
-	var todo []Cell
+	var mine []Cell
 	for _, c := range spec.Cells() {
-		if !o.Shard.Has(c.Index) {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(dir, CellsDir, c.Name(), CellFile)); err == nil {
-			continue
-		}
-		todo = append(todo, c)
-	}
-	if o.Jobs > 1 {
-		defer fblas.SetThreads(fblas.SetThreads(1))
-	}
-	prog := newCellProgress(o.Progress, len(todo))
-	jobs := make(chan Cell)
-	errc := make(chan error, len(todo))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	for range min(o.Jobs, max(len(todo), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range jobs {
-				if err := runCell(ctx, spec, dir, c); err != nil {
-					errc <- fmt.Errorf("cell %s (g = %v, sample %d): %w", c.Name(), c.G, c.Sample, err)
-					cancel()
-					continue
-				}
-				prog.done(c)
-			}
-		}()
-	}
-feed:
-	for _, c := range todo {
-		select {
-		case jobs <- c:
-		case <-ctx.Done():
-			break feed
+		if o.Shard.Has(c.Index) {
+			mine = append(mine, c)
 		}
 	}
-	close(jobs)
-	wg.Wait()
-	prog.finish()
-	close(errc)
-	var errs []error
-	for err := range errc {
-		errs = append(errs, err)
-	}
-	if len(errs) > 0 {
-		return 0, errors.Join(errs...)
-	}
-	if err := ctx.Err(); err != nil {
+	todo := cells.Todo(dir, mine)
+	err := cells.Run(ctx, todo, cells.Options{Jobs: o.Jobs, Progress: o.Progress, Label: "sweep"},
+		func(ctx context.Context, c Cell) error { return runCell(ctx, spec, dir, c) })
+	if err != nil {
 		return 0, err
 	}
-	if complete(spec, dir) {
+	if len(cells.Todo(dir, spec.Cells())) == 0 {
 		if err := Collect(dir); err != nil {
 			return len(todo), err
 		}
@@ -144,32 +97,11 @@ func Prepare(spec Spec, dir string) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
-	if old, err := LoadSpec(dir); err == nil {
-		if d := Diff(old, spec); d != "" {
-			return fmt.Errorf("sweep directory %s was made with other settings: %s; use another directory or the same flags", dir, d)
-		}
-		return nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(dir, CellsDir), 0o755); err != nil {
-		return err
-	}
-	return fileio.WriteJSON(filepath.Join(dir, SpecFile), spec)
+	return cells.Prepare(dir, SpecFile, spec, Diff)
 }
 
 // LoadSpec reads dir/sweep.json.
-func LoadSpec(dir string) (Spec, error) {
-	var s Spec
-	b, err := os.ReadFile(filepath.Join(dir, SpecFile))
-	if err != nil {
-		return s, err
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("%s: %w", filepath.Join(dir, SpecFile), err)
-	}
-	return s, nil
-}
+func LoadSpec(dir string) (Spec, error) { return cells.LoadSpec[Spec](dir, SpecFile) }
 
 // runCell trains and analyses one cell in a temporary directory and moves
 // it into place. A cell interrupted before (Ctrl-C, a kill) continues from
@@ -234,57 +166,4 @@ func sameConfig(dir string, cfg runs.Config) bool {
 	a, errA := json.Marshal(r.Config)
 	b, errB := json.Marshal(cfg)
 	return errA == nil && errB == nil && bytes.Equal(a, b)
-}
-
-// complete reports whether every cell of the sweep is finished.
-func complete(spec Spec, dir string) bool {
-	for _, c := range spec.Cells() {
-		if _, err := os.Stat(filepath.Join(dir, CellsDir, c.Name(), CellFile)); err != nil {
-			return false
-		}
-	}
-	return true
-}
-
-// cellProgress shows progress over cells.
-type cellProgress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	bar   *progressbar.ProgressBar
-	n, of int
-	start time.Time
-}
-
-func newCellProgress(w io.Writer, total int) *cellProgress {
-	p := &cellProgress{w: w, of: total, start: time.Now()}
-	if w != nil && trainers.IsTerminal(w) && total > 0 {
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("sweep cells"), progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionSetWidth(20))
-	}
-	return p
-}
-
-func (p *cellProgress) done(c Cell) {
-	if p.w == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.n++
-	if p.bar != nil {
-		p.bar.Add(1)
-		return
-	}
-	el := time.Since(p.start)
-	eta := time.Duration(float64(el) / float64(p.n) * float64(p.of-p.n))
-	fmt.Fprintf(p.w, "sweep cell %d/%d done (%s, g = %v, sample %d) elapsed %s eta %s\n",
-		p.n, p.of, c.Name(), c.G, c.Sample, el.Round(time.Second), eta.Round(time.Second))
-}
-
-func (p *cellProgress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-		fmt.Fprintln(p.w)
-	}
 }

@@ -39,6 +39,9 @@ type Cell struct {
 // Name is the cell's directory name, e.g. g03_s1 (g index 3, sample 1).
 func (c Cell) Name() string { return fmt.Sprintf("g%02d_s%d", c.GIndex, c.Sample) }
 
+// Describe says which network the cell trains, for progress lines.
+func (c Cell) Describe() string { return fmt.Sprintf("g = %v, sample %d", c.G, c.Sample) }
+
 // Validate reports an invalid field of the spec.
 func (s Spec) Validate() error {
 	if len(s.G) == 0 {

@@ -32,10 +32,10 @@ const (
 
 // Statuses of a run in result.json.
 const (
-	Completed   = "completed"
-	Diverged    = "diverged"
-	Interrupted = "interrupted"
-	Failed      = "failed"
+	Completed   = trainers.StatusCompleted
+	Diverged    = trainers.StatusDiverged
+	Interrupted = trainers.StatusInterrupted
+	Failed      = trainers.StatusFailed
 )
 
 // Options are the parts of a training run that are not in its Config.
@@ -204,23 +204,13 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 	tc := trainers.Config{Epochs: cfg.Epochs, Clip: cfg.Clip, Done: done, History: st.met}
 	met, trainErr := trainers.Run(ctx, eng, st.opt, batch, tc, hooks...)
 
-	res := &Result{Status: Completed}
-	var de *trainers.DivergedError
-	switch {
-	case trainErr == nil:
-	case errors.As(trainErr, &de):
-		res.Status = Diverged
-	case errors.Is(trainErr, context.Canceled), errors.Is(trainErr, context.DeadlineExceeded):
-		res.Status = Interrupted
-		// Stopped between epochs: the state is that after met.Len()
-		// epochs, and resuming continues from there.
-		if met != nil && met.Len() > done && cfg.CheckpointEvery > 0 {
-			if err := st.save(dir, met.Len()); err != nil {
-				trainErr = errors.Join(trainErr, err)
-			}
+	res := &Result{Status: trainers.Status(trainErr)}
+	// Interrupted between epochs: the state is that after met.Len()
+	// epochs, and resuming continues from there.
+	if res.Status == Interrupted && met != nil && met.Len() > done && cfg.CheckpointEvery > 0 {
+		if err := st.save(dir, met.Len()); err != nil {
+			trainErr = errors.Join(trainErr, err)
 		}
-	default:
-		res.Status = Failed
 	}
 	if trainErr != nil {
 		res.Message = trainErr.Error()
@@ -233,7 +223,7 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 				break
 			}
 		}
-		if de != nil {
+		if res.Status == Diverged {
 			res.EpochsDone-- // the diverging epoch was not applied
 		}
 	}

@@ -34,10 +34,10 @@ const (
 
 // Statuses of a run in result.json (the values of package runs).
 const (
-	Completed   = "completed"
-	Diverged    = "diverged"
-	Interrupted = "interrupted"
-	Failed      = "failed"
+	Completed   = trainers.StatusCompleted
+	Diverged    = trainers.StatusDiverged
+	Interrupted = trainers.StatusInterrupted
+	Failed      = trainers.StatusFailed
 )
 
 // Options are the parts of a training run that are not in its Config.
@@ -316,23 +316,13 @@ func (t *trainer) run(ctx context.Context, o Options, done int, start time.Time)
 	steps, trainErr := trainers.Run(ctx, t.eng, t.opt, t.batch,
 		trainers.Config{Epochs: res.Steps, Clip: cfg.Clip, Done: done, History: t.steps}, hooks...)
 
-	res.Status = Completed
-	var de *trainers.DivergedError
-	switch {
-	case trainErr == nil:
-	case errors.As(trainErr, &de):
-		res.Status = Diverged
-	case errors.Is(trainErr, context.Canceled), errors.Is(trainErr, context.DeadlineExceeded):
-		res.Status = Interrupted
-		// Stopped between steps: the state is that after steps.Len()
-		// steps, and resuming continues from there.
-		if steps != nil && steps.Len() > t.saved {
-			if err := t.save(steps.Len()); err != nil {
-				trainErr = errors.Join(trainErr, fmt.Errorf("checkpoint: %w", err))
-			}
+	res.Status = trainers.Status(trainErr)
+	// Interrupted between steps: the state is that after steps.Len()
+	// steps, and resuming continues from there.
+	if res.Status == Interrupted && steps != nil && steps.Len() > t.saved {
+		if err := t.save(steps.Len()); err != nil {
+			trainErr = errors.Join(trainErr, fmt.Errorf("checkpoint: %w", err))
 		}
-	default:
-		res.Status = Failed
 	}
 	if trainErr != nil {
 		res.Message = trainErr.Error()
@@ -342,7 +332,7 @@ func (t *trainer) run(ctx context.Context, o Options, done int, start time.Time)
 		steps = &trainers.Metrics{}
 	}
 	res.StepsDone = steps.Len()
-	if de != nil {
+	if res.Status == Diverged {
 		res.StepsDone-- // the diverging step was not applied
 	}
 	for i := steps.Len() - 1; i >= 0; i-- {

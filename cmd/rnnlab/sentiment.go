@@ -215,14 +215,8 @@ func resumeSentiment(cmd *cobra.Command, dir string, quiet bool) error {
 	if dir == "" {
 		return usagef("resume: give the run directory with --out")
 	}
-	var other []string
-	cmd.Flags().Visit(func(f *pflag.Flag) {
-		if f.Name != "resume" && f.Name != "out" && f.Name != "quiet" {
-			other = append(other, "--"+f.Name)
-		}
-	})
-	if len(other) > 0 {
-		return usagef("--resume takes the configuration from %s/config.json; drop %v", dir, other)
+	if err := resumeFlagsOnly(cmd, dir); err != nil {
+		return err
 	}
 	o := sentiment.Options{}
 	stderr := cmd.ErrOrStderr()

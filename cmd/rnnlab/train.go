@@ -84,14 +84,8 @@ func resumeRun(cmd *cobra.Command, dir string, quiet bool) error {
 	if dir == "" {
 		return usagef("resume: give the run directory with --out")
 	}
-	var other []string
-	cmd.Flags().Visit(func(f *pflag.Flag) {
-		if f.Name != "resume" && f.Name != "out" && f.Name != "quiet" {
-			other = append(other, "--"+f.Name)
-		}
-	})
-	if len(other) > 0 {
-		return usagef("--resume takes the configuration from %s/config.json; drop %v", dir, other)
+	if err := resumeFlagsOnly(cmd, dir); err != nil {
+		return err
 	}
 	if _, err := runs.Load(dir); err != nil {
 		return usage(err)
@@ -120,4 +114,19 @@ func report(w io.Writer, r *runs.Result, dir string) {
 	}
 	fmt.Fprintf(w, "%s after %d epochs in %.1fs: last training loss %s; results in %s\n",
 		r.Status, r.EpochsDone, r.Seconds, loss, dir)
+}
+
+// resumeFlagsOnly refuses every flag but --resume, --out and --quiet: a
+// resumed run takes its configuration from dir/config.json.
+func resumeFlagsOnly(cmd *cobra.Command, dir string) error {
+	var other []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name != "resume" && f.Name != "out" && f.Name != "quiet" {
+			other = append(other, "--"+f.Name)
+		}
+	})
+	if len(other) > 0 {
+		return usagef("--resume takes the configuration from %s/config.json; drop %v", dir, other)
+	}
+	return nil
 }

@@ -54,24 +54,7 @@ func NewEngine(m *lstm.Model, name string, dtype models.Dtype) (Engine, error) {
 }
 
 // Evaluate runs eng on every batch in evaluation mode and returns the loss
-// averaged over sentences and the accuracy (lstm.Evaluate for any
-// Engine).
+// averaged over sentences and the accuracy.
 func Evaluate(eng Engine, batches []*sst.Batch) (lstm.Metrics, error) {
-	var m lstm.Metrics
-	var sum float64
-	for i, b := range batches {
-		loss, logits, err := eng.Forward(b)
-		if err != nil {
-			return lstm.Metrics{}, fmt.Errorf("evaluate: batch %d: %w", i, err)
-		}
-		sum += loss * float64(b.B)
-		m.N += b.B
-		m.Correct += lstm.Correct(logits, b.Labels)
-	}
-	if m.N == 0 {
-		return lstm.Metrics{}, fmt.Errorf("evaluate: no batches")
-	}
-	m.Loss = sum / float64(m.N)
-	m.Accuracy = float64(m.Correct) / float64(m.N)
-	return m, nil
+	return lstm.Evaluate(eng, batches)
 }

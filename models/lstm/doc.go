@@ -38,7 +38,11 @@
 //	config.go    Config: sizes, dropout, frozen embedding; names and shapes
 //	model.go     Model: initialisation from a seed or weights; dropout draws
 //	weights.go   Save, SaveInit, Load, LoadCurrent: .npz weight files
-//	autodiff.go  Autodiff: the engine, an unrolled gorgonia graph
+//	autodiff.go  Autodiff: the gorgonia engine, an unrolled graph
+//	bptt.go      BPTT: the hand-written engine (NewBPTT), its buffers
+//	bptt_forward.go, bptt_backward.go
+//	             its forward pass over packed sequences and its
+//	             backpropagation through time, float32 or float64
 //	eval.go      Predict, Correct, Evaluate: accuracy and loss over batches
 //
 // Importing the package turns off the tensor package's header pool (see
@@ -46,7 +50,8 @@
 // keeps on the graph's nodes after every run, which that pool makes
 // unsafe.
 //
-// The engine implements models.Engine[*sst.Batch]; its gradients are
-// checked against finite differences and its loss against a plain-loop
-// reference in the tests.
+// Both engines implement models.Engine[*sst.Batch] and Forwarder; their
+// gradients are checked against finite differences, their losses against
+// a plain-loop reference, and each other within 1e-9 in float64, in the
+// tests.
 package lstm

@@ -38,10 +38,16 @@ type Metrics struct {
 	N, Correct int
 }
 
-// Evaluate runs the engine's model on every batch in evaluation mode (no
-// dropout, whatever the batches carry) and returns the loss averaged over
-// sequences and the accuracy.
-func Evaluate(e *Autodiff, batches []*sst.Batch) (Metrics, error) {
+// Forwarder is what evaluation needs of an engine (Autodiff and BPTT
+// both): the loss and the logits of a batch in evaluation mode (no
+// dropout, whatever the batch carries).
+type Forwarder interface {
+	Forward(b *sst.Batch) (loss float64, logits []float64, err error)
+}
+
+// Evaluate runs the engine's model on every batch in evaluation mode and
+// returns the loss averaged over sequences and the accuracy.
+func Evaluate(e Forwarder, batches []*sst.Batch) (Metrics, error) {
 	var m Metrics
 	var sum float64
 	for i, b := range batches {

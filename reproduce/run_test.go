@@ -222,3 +222,34 @@ func TestPresets(t *testing.T) {
 		t.Errorf("paper preset expected %s", pp.Expected)
 	}
 }
+
+// TestRunWithoutSST runs the tiny preset where no SST data is found: the
+// LSTM stage is skipped with the download command named, claim 6 is not
+// run, and the other claims are evaluated.
+func TestRunWithoutSST(t *testing.T) {
+	p := tinyPreset(t)
+	t.Setenv("RNNLAB_DATA", "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no SST data in the default directory
+	rep, err := Run(context.Background(), p, t.TempDir(), Options{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st *Stage
+	for i := range rep.Stages {
+		if rep.Stages[i].Name == "sentiment" {
+			st = &rep.Stages[i]
+		}
+	}
+	if st == nil || st.Status != StageSkipped || !strings.Contains(st.Note, "rnnlab data download sst") {
+		t.Errorf("sentiment stage: %+v", st)
+	}
+	c6 := rep.Claims[5]
+	if c6.Verdict != NotRun || !strings.Contains(strings.Join(c6.Reasons, " "), "rnnlab data download sst") {
+		t.Errorf("claim 6: %s %v", c6.Verdict, c6.Reasons)
+	}
+	for _, c := range rep.Claims[:5] {
+		if c.Verdict == NotRun {
+			t.Errorf("claim %d not run: %v", c.Number, c.Reasons)
+		}
+	}
+}

@@ -22,7 +22,7 @@ func newBenchCmd() *cobra.Command {
 	var (
 		taskList, engineList, dtypeList, child string
 		iters, warmup                          int
-		asJSON, noRSS                          bool
+		asJSON, noRSS, lstmTiny                bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -32,9 +32,16 @@ every chosen workload in turn, --iters rounds, and print per workload the
 time per iteration (median, min, max), GFLOP/s, that rate as a share of the
 machine's measured gemm throughput at the workload's dominant shape, heap
 allocations per iteration, and the peak resident memory of the workload
-run alone in a child process. The BLAS and its threads are printed first.`,
+run alone in a child process. The BLAS and its threads are printed first,
+the time ratio of the engines per workload and precision last.
+
+The workloads are the rate RNN tasks at the paper's sizes (flipflop, mante,
+romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
+256, E 100, vocabulary 16000, batches of 64 synthetic sentences of 16 to
+24 tokens, dropout, Adam; GFLOP/s counts real tokens, not padding).`,
 		Example: `  rnnlab bench
-  rnnlab bench --tasks flipflop --iters 20 --json`,
+  rnnlab bench --tasks flipflop --iters 20 --json
+  rnnlab bench --tasks lstm --dtypes float32`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var dtypes []models.Dtype
 			for _, d := range splitList(dtypeList) {
@@ -52,7 +59,11 @@ run alone in a child process. The BLAS and its threads are printed first.`,
 			if iters < 1 || warmup < 0 {
 				return usagef("iters = %d, warmup = %d: need iters >= 1 and warmup >= 0", iters, warmup)
 			}
-			ws, err := bench.RNNWorkloads(splitList(taskList), splitList(engineList), dtypes)
+			size := bench.PaperLSTM()
+			if lstmTiny {
+				size = bench.TinyLSTM()
+			}
+			ws, err := bench.Workloads(splitList(taskList), splitList(engineList), dtypes, size)
 			if err != nil {
 				return usage(err)
 			}
@@ -76,7 +87,7 @@ run alone in a child process. The BLAS and its threads are printed first.`,
 			}
 			if !noRSS {
 				for i, w := range ws {
-					mb, err := childRSS(cmd, w.ID(), taskList, engineList, dtypeList)
+					mb, err := childRSS(cmd, w.ID(), taskList, engineList, dtypeList, lstmTiny)
 					if err != nil {
 						return fmt.Errorf("peak RSS of %s: %w", w.ID(), err)
 					}
@@ -95,7 +106,7 @@ run alone in a child process. The BLAS and its threads are printed first.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&taskList, "tasks", "flipflop,mante,romo", "rate RNN workloads (tasks at the paper's sizes)")
+	fs.StringVar(&taskList, "tasks", "flipflop,mante,romo,lstm", "workloads: rate RNN tasks at the paper's sizes, and lstm (the sentiment LSTM)")
 	fs.StringVar(&engineList, "engines", "bptt,autodiff", "engines")
 	fs.StringVar(&dtypeList, "dtypes", "float64,float32", "precisions")
 	fs.IntVar(&iters, "iters", 10, "timed rounds")
@@ -104,6 +115,8 @@ run alone in a child process. The BLAS and its threads are printed first.`,
 	fs.BoolVar(&noRSS, "no-rss", false, "skip the per-workload peak memory runs")
 	fs.StringVar(&child, "child", "", "run only this workload (used to measure its memory)")
 	fs.MarkHidden("child")
+	fs.BoolVar(&lstmTiny, "lstm-tiny", false, "a tiny LSTM workload (for tests)")
+	fs.MarkHidden("lstm-tiny")
 	return cmd
 }
 
@@ -113,13 +126,16 @@ var childEnv func(args []string) []string
 
 // childRSS runs one workload for three iterations in a child process and
 // returns its peak resident set in MB.
-func childRSS(cmd *cobra.Command, id, tasks, engines, dtypes string) (float64, error) {
+func childRSS(cmd *cobra.Command, id, tasks, engines, dtypes string, lstmTiny bool) (float64, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return 0, err
 	}
 	args := []string{"bench", "--child", id, "--iters", "3", "--warmup", "0",
 		"--tasks", tasks, "--engines", engines, "--dtypes", dtypes}
+	if lstmTiny {
+		args = append(args, "--lstm-tiny")
+	}
 	c := exec.CommandContext(cmd.Context(), exe, args...)
 	if childEnv != nil { // under go test: the test binary re-executed as rnnlab
 		c.Env = childEnv(args)

@@ -68,13 +68,14 @@ func (e *bpttCore[F]) backward(b *sst.Batch) {
 	}
 
 	// d loss / d h of the top layer: the readout's, at each sequence's last
-	// token.
-	dh := w.dh[:N*H]
+	// token. dh's rows are ldh apart.
+	ldh := w.ldh
+	dh := w.dh[:N*ldh]
 	clear(dh)
 	for j := range B {
 		p := w.off[w.lens[j]-1] + j
 		d := dz[j]
-		row := dh[p*H : (p+1)*H]
+		row := dh[p*ldh : p*ldh+H]
 		if w.mask != nil {
 			for k, m := range w.mask[j*H : (j+1)*H] {
 				row[k] = d * e.dec[k] * m
@@ -102,7 +103,9 @@ func (e *bpttCore[F]) backward(b *sst.Batch) {
 			}
 		}
 		// dW = dG^T X as one gemm over all tokens (gonum's transposed-A
-		// gemm is as fast as forming dG^T explicitly, without the copy).
+		// gemm is as fast as forming dG^T explicitly, without the copy),
+		// with X's rows and dW's ldi apart: the layer's input is copied
+		// into dh's storage (the sweep is done) when its rows need padding.
 		if ps.Get(l.nIH).Trainable {
 			var x []F
 			if k == 0 {
@@ -110,19 +113,28 @@ func (e *bpttCore[F]) backward(b *sst.Batch) {
 			} else {
 				x = w.lay[k-1].h[:N*H]
 			}
-			fblas.Gemm(true, false, G, l.in, N, 1, act, G, x, l.in, 0, l.gwih, l.in)
+			if l.ldi != l.in {
+				xp := w.dh[:N*l.ldi]
+				for r := range N {
+					copy(xp[r*l.ldi:r*l.ldi+l.in], x[r*l.in:(r+1)*l.in])
+				}
+				x = xp
+			}
+			fblas.Gemm(true, false, G, l.in, N, 1, act, G, x, l.ldi, 0, l.gwih, l.ldi)
 		}
 		if ps.Get(l.nHH).Trainable {
 			// Steps 1.. pair dG_t with h_{t-1}: gather the previous states
-			// into rows n_0..N-1 of hp (dh's storage: the sweep is done).
+			// into rows n_0..N-1 of hp (dh's storage), ldh apart.
 			n0 := w.n[0]
 			if N > n0 {
-				hp := w.dh[:N*H]
+				hp := w.dh[:N*ldh]
 				for t := 1; t < w.steps; t++ {
-					nt := w.n[t]
-					copy(hp[w.off[t]*H:(w.off[t]+nt)*H], a.h[w.off[t-1]*H:(w.off[t-1]+nt)*H])
+					for j := range w.n[t] {
+						r, p := w.off[t]+j, w.off[t-1]+j
+						copy(hp[r*ldh:r*ldh+H], a.h[p*H:(p+1)*H])
+					}
 				}
-				fblas.Gemm(true, false, G, H, N-n0, 1, act[n0*G:], G, hp[n0*H:], H, 0, l.gwhh, H)
+				fblas.Gemm(true, false, G, H, N-n0, 1, act[n0*G:], G, hp[n0*ldh:], ldh, 0, l.gwhh, l.ldh)
 			} else {
 				clear(l.gwhh) // one step: h_{-1} = 0
 			}
@@ -131,11 +143,11 @@ func (e *bpttCore[F]) backward(b *sst.Batch) {
 		// Gradient with respect to the layer's input.
 		switch {
 		case k > low:
-			dh = w.dh[:N*H]
-			fblas.Gemm(false, false, N, H, G, 1, act, G, l.wih, H, 0, dh, H)
+			dh = w.dh[:N*ldh]
+			fblas.Gemm(false, false, N, H, G, 1, act, G, l.wih, l.ldi, 0, dh, ldh)
 		case k == 0 && embed:
 			dx := w.dh[:N*E]
-			fblas.Gemm(false, false, N, E, G, 1, act, G, l.wih, E, 0, dx, E)
+			fblas.Gemm(false, false, N, E, G, 1, act, G, l.wih, l.ldi, 0, dx, E)
 			e.scatterEmbedding(b, dx)
 		}
 	}
@@ -143,12 +155,13 @@ func (e *bpttCore[F]) backward(b *sst.Batch) {
 
 // sweep runs the backward recurrence of one layer over all steps, given
 // dh, the gradient with respect to the layer's hidden states from above
-// (packed [N, H]; it also receives the recurrent contributions). It
-// overwrites the layer's activations with dG.
+// (packed [N, H], rows ws.ldh apart; it also receives the recurrent
+// contributions). It overwrites the layer's activations with dG.
 func (e *bpttCore[F]) sweep(l *bpttLayer[F], a *bpttAct[F], dh []F) {
 	w := &e.ws
 	H := e.cfg.Hidden
 	G := 4 * H
+	ldh := w.ldh
 	dc := w.dc
 	for t := w.steps - 1; t >= 0; t-- {
 		r0, nt := w.off[t], w.n[t]
@@ -161,11 +174,11 @@ func (e *bpttCore[F]) sweep(l *bpttLayer[F], a *bpttAct[F], dh []F) {
 				p := w.off[t-1] + j
 				cprev = a.c[p*H : (p+1)*H]
 			}
-			lstmCellBack(a.act[r*G:(r+1)*G], cprev, a.tc[r*H:(r+1)*H], dh[r*H:(r+1)*H], dc[j*H:(j+1)*H])
+			lstmCellBack(a.act[r*G:(r+1)*G], cprev, a.tc[r*H:(r+1)*H], dh[r*ldh:r*ldh+H], dc[j*H:(j+1)*H])
 		}
 		if t > 0 {
 			p := w.off[t-1]
-			fblas.Gemm(false, false, nt, H, G, 1, a.act[r0*G:(r0+nt)*G], G, l.whh, H, 1, dh[p*H:(p+nt)*H], H)
+			fblas.Gemm(false, false, nt, H, G, 1, a.act[r0*G:(r0+nt)*G], G, l.whh, l.ldh, 1, dh[p*ldh:(p+nt)*ldh], ldh)
 		}
 	}
 }

@@ -126,12 +126,14 @@ func (e *bptt[F]) workspace(b, t int, noisy bool) *workspace[F] {
 		b: b, t: t,
 		u: make([]F, tb*din), y: make([]F, tb*dout), mk: make([]F, tb*dout),
 		ui: make([]F, tb*n), h: make([]F, (t+1)*b*n), s: make([]F, (t+1)*b*n),
-		obuf: make([]F, tb*n), zp: make([]F, tb*dout), z: make([]F, tb*dout),
+		zp: make([]F, tb*dout), z: make([]F, tb*dout),
 		e: make([]F, tb*dout), g: make([]F, tb*n), d: make([]F, tb*n), dT: make([]F, tb*n),
 		a: make([]F, b*n), tmp: make([]F, b*n),
 	}
 	if e.cfg.Convention == ML {
 		ws.px = make([]F, tb*n)
+	} else if e.phiO.Name != e.phi.Name {
+		ws.obuf = make([]F, tb*n) // o cannot alias s
 	}
 	if noisy {
 		ws.xi = make([]F, tb*n)

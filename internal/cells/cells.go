@@ -118,6 +118,9 @@ func pool[C Cell](ctx context.Context, todo []C, o Options, workers int, release
 			defer wg.Done()
 			defer release()
 			for c := range jobs {
+				if ctx.Err() != nil {
+					continue // cancelled or failed: start no new cell
+				}
 				if err := run(ctx, c); err != nil {
 					errc <- fmt.Errorf("cell %s (%s): %w", c.Name(), c.Describe(), err)
 					cancel()

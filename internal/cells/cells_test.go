@@ -81,7 +81,7 @@ func TestRunTodoRead(t *testing.T) {
 func TestRunThreads(t *testing.T) {
 	before := fblas.SetThreads(4)
 	defer fblas.SetThreads(before)
-	firstDone := make(chan struct{})
+	firstDone, secondStarted := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
 	seen := map[cell][]int{}
 	err := Run(context.Background(), []cell{0, 1}, Options{Jobs: 2}, func(_ context.Context, c cell) error {
@@ -89,9 +89,11 @@ func TestRunThreads(t *testing.T) {
 		seen[c] = append(seen[c], fblas.Threads())
 		mu.Unlock()
 		if c == 0 {
+			<-secondStarted // both cells are in flight
 			close(firstDone)
 			return nil
 		}
+		close(secondStarted)
 		<-firstDone
 		deadline := time.Now().Add(10 * time.Second)
 		for fblas.Threads() != 4 && time.Now().Before(deadline) {

@@ -232,18 +232,7 @@ func TestPaddingInvariance(t *testing.T) {
 	}
 	want := m.Params.Clone()
 
-	rng := rand.New(rand.NewPCG(9, 9))
-	const T2 = 11
-	p := &sst.Batch{B: b.B, T: T2, IDs: make([]int, b.B*T2), Lengths: b.Lengths, Labels: b.Labels, DropoutMask: b.DropoutMask}
-	for r := 0; r < b.B; r++ {
-		for s := 0; s < T2; s++ {
-			if s < b.Lengths[r] {
-				p.IDs[r*T2+s] = b.IDs[r*b.T+s]
-			} else {
-				p.IDs[r*T2+s] = rng.IntN(cfg.Vocab) // garbage past the end
-			}
-		}
-	}
+	p := padBatch(b, 11, cfg.Vocab)
 	loss2, err := e.LossGrad(p)
 	if err != nil {
 		t.Fatal(err)
@@ -396,4 +385,21 @@ func TestRepeatedRuns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// padBatch returns b padded to T2 steps with random token ids past every
+// sentence's end (which no engine may read).
+func padBatch(b *sst.Batch, T2, vocab int) *sst.Batch {
+	rng := rand.New(rand.NewPCG(9, 9))
+	p := &sst.Batch{B: b.B, T: T2, IDs: make([]int, b.B*T2), Lengths: b.Lengths, Labels: b.Labels, DropoutMask: b.DropoutMask}
+	for r := 0; r < b.B; r++ {
+		for s := 0; s < T2; s++ {
+			if s < b.Lengths[r] {
+				p.IDs[r*T2+s] = b.IDs[r*b.T+s]
+			} else {
+				p.IDs[r*T2+s] = rng.IntN(vocab)
+			}
+		}
+	}
+	return p
 }

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/rnnlab/rnnlab/internal/jsondiff"
-	"hash/fnv"
 	"math"
 
+	"github.com/rnnlab/rnnlab/internal/cells"
 	"github.com/rnnlab/rnnlab/runs"
 )
 
@@ -183,15 +183,7 @@ func (s Spec) Cells() []Cell {
 // network (W0, wi, wo) towards different targets, so that targets are
 // compared on the same draws. With sameW0 the g index is left out too.
 func CellSeed(base uint64, gIndex, sample int, sameW0 bool) uint64 {
-	if sameW0 {
-		gIndex = -1
-	}
-	h := fnv.New64a()
-	fmt.Fprintf(h, "rnnlab-linear/%d/%d/%d", base, gIndex, sample)
-	z := h.Sum64()
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
+	return cells.Seed("rnnlab-linear", base, gIndex, sample, sameW0)
 }
 
 // Config returns the training configuration of a cell, with every task

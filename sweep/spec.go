@@ -3,8 +3,8 @@ package sweep
 import (
 	"fmt"
 	"github.com/rnnlab/rnnlab/internal/jsondiff"
-	"hash/fnv"
 
+	"github.com/rnnlab/rnnlab/internal/cells"
 	"github.com/rnnlab/rnnlab/runs"
 )
 
@@ -83,15 +83,7 @@ func (s Spec) Cells() []Cell {
 // g index is left out, so that every g of one sample starts from the same
 // X (and draws the same batches).
 func CellSeed(base uint64, gIndex, sample int, sameW0 bool) uint64 {
-	if sameW0 {
-		gIndex = -1
-	}
-	h := fnv.New64a()
-	fmt.Fprintf(h, "rnnlab-sweep/%d/%d/%d", base, gIndex, sample)
-	z := h.Sum64()
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
+	return cells.Seed("rnnlab-sweep", base, gIndex, sample, sameW0)
 }
 
 // Config returns the training configuration of a cell.

@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -213,6 +214,24 @@ func Read[C Cell, R any](what, dir string, all []C, todo string) ([]*R, error) {
 			what, dir, len(missing), len(all), strings.Join(show, ", "), todo)
 	}
 	return out, nil
+}
+
+// Seed derives a cell's seed from an experiment's base seed, the g index
+// and the sample: FNV-1a of "prefix/base/gIndex/sample", passed through
+// splitmix64's finaliser so that neighbouring cells get unrelated seeds.
+// With sameW0 the g index is left out (written as -1), so that every g of
+// one sample starts from the same draws. The prefix keeps experiments
+// apart ("rnnlab-sweep", "rnnlab-linear").
+func Seed(prefix string, base uint64, gIndex, sample int, sameW0 bool) uint64 {
+	if sameW0 {
+		gIndex = -1
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%d/%d/%d", prefix, base, gIndex, sample)
+	z := h.Sum64()
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
 }
 
 // progress shows progress over cells.

@@ -15,6 +15,7 @@ import (
 	"github.com/rnnlab/rnnlab/analysis"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/runs"
+	"github.com/rnnlab/rnnlab/theory"
 )
 
 // tinySpec is a small linear experiment: N 24, 40 epochs, two g values,
@@ -235,10 +236,10 @@ func TestTopSingular(t *testing.T) {
 
 func TestEpochsToAndRMS(t *testing.T) {
 	l := []float64{1, 0.1, 0.001, 1e-4}
-	if got := EpochsTo(l, 0.01); math.Abs(got-1.5) > 1e-12 {
+	if got := theory.CurveEpochsTo(l, 0.01); math.Abs(got-1.5) > 1e-12 {
 		t.Errorf("EpochsTo = %v, want 1.5", got)
 	}
-	if !math.IsNaN(EpochsTo(l, 1e-6)) || !math.IsNaN(EpochsTo([]float64{1, math.NaN(), 0}, 0.01)) {
+	if !math.IsNaN(theory.CurveEpochsTo(l, 1e-6)) || !math.IsNaN(theory.CurveEpochsTo([]float64{1, math.NaN(), 0}, 0.01)) {
 		t.Error("EpochsTo must be NaN when the goal is not reached")
 	}
 	if got := RMSRel([]float64{2, 1}, []float64{2, 2}); math.Abs(got-math.Sqrt(0.125)) > 1e-15 {

@@ -261,7 +261,7 @@ func RunCell(ctx context.Context, spec Spec, dir string, c Cell) error {
 		res.LossInit = Num(sim[0])
 	}
 	res.LossFinal = Num(lf)
-	res.EpochsTo1 = Num(EpochsTo(sim, 0.01))
+	res.EpochsTo1 = Num(theory.CurveEpochsTo(sim, 0.01))
 	for k, l := range met.Loss {
 		if !(l <= 10*met.Loss[0]) {
 			res.BlowUp = k

@@ -160,33 +160,6 @@ func ReadPrediction(dir string) (*Prediction, error) {
 	return &p, nil
 }
 
-// EpochsTo returns the first epoch k at which loss[k] <= frac loss[0],
-// interpolated linearly in log(loss) between epochs (as the theory
-// package's Prediction.EpochsTo); NaN if never, or if the curve stops
-// being finite first.
-func EpochsTo(loss []float64, frac float64) float64 {
-	if len(loss) == 0 {
-		return math.NaN()
-	}
-	goal := frac * loss[0]
-	for k, l := range loss {
-		if math.IsNaN(l) {
-			return math.NaN()
-		}
-		if l <= goal {
-			if k == 0 {
-				return 0
-			}
-			a, b := math.Log(loss[k-1]), math.Log(l)
-			if b == a || math.IsInf(b, -1) {
-				return float64(k)
-			}
-			return float64(k-1) + (a-math.Log(goal))/(a-b)
-		}
-	}
-	return math.NaN()
-}
-
 // RMSRel returns the root-mean-square difference between pred and sim over
 // their common length, relative to sim[0]; NaN if either holds a
 // non-finite value there.

@@ -428,7 +428,7 @@ func (d *linData) learningTime() ([][]*plot.Plot, vg.Length, vg.Length, error) {
 			if err != nil {
 				return nil, 0, 0, err
 			}
-			t50 := linear.EpochsTo(curve, 0.5)
+			t50 := theory.CurveEpochsTo(curve, 0.5)
 			gx = append(gx, c.G)
 			sim = append(sim, float64(c.EpochsTo1))
 			sim50 = append(sim50, t50)

@@ -215,6 +215,12 @@ func (pr *Prediction) EpochsTo(frac float64) float64 { return epochsTo(pr.Loss, 
 // EpochsToFirst is EpochsTo for the first-order discrete curve LossFirst.
 func (pr *Prediction) EpochsToFirst(frac float64) float64 { return epochsTo(pr.LossFirst, frac) }
 
+// CurveEpochsTo returns the first epoch k at which loss[k] <= frac
+// loss[0], interpolated linearly in log(loss) between epochs; NaN if
+// never, or if the curve stops being finite first. It measures simulated
+// curves the way Prediction.EpochsTo measures predicted ones.
+func CurveEpochsTo(loss []float64, frac float64) float64 { return epochsTo(loss, frac) }
+
 func epochsTo(loss []float64, frac float64) float64 {
 	if len(loss) == 0 {
 		return math.NaN()

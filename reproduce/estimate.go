@@ -12,17 +12,23 @@ const (
 	// rnnEpochSeconds is one flip-flop epoch (batch 32, T 100) of the rate
 	// RNN at N 256: 144 s for the 1000 epochs of the paper.
 	rnnEpochSeconds = 0.144
-	// linearCellSeconds is one linear cell at N 1024 (200 epochs with the
-	// top singular triplet of dW tracked every epoch).
-	linearCellSeconds = 60
+	// linearCellSeconds is the wall time per linear cell at N 256 with two
+	// cells at once (200 epochs, dW's top singular triplet every epoch):
+	// the quick preset's 8 cells took 13 s. Scaled by N^2 it gives 51 s of
+	// one-job time per cell at N 1024; the paper run in docs/RESULTS.md took
+	// 102 s per cell one at a time on a loaded machine.
+	linearCellSeconds = 1.6
 	// lstmSentenceEpochSeconds and lstmPhraseEpochSeconds are one epoch of
-	// the paper's LSTM (H 256, float32) over the 6920 training sentences
-	// and over the 98,794 training phrases.
-	lstmSentenceEpochSeconds = 80
-	lstmPhraseEpochSeconds   = 280
+	// the paper's LSTM (H 256, float32, bptt) over the 6920 training
+	// sentences and over the 98,794 training phrases, dev evaluation
+	// included: 56.7 s (sentiment train --preset paper --epochs 1) and
+	// 256 s (1024 s for 4 epochs of the paper's rate on phrases).
+	lstmSentenceEpochSeconds = 57
+	lstmPhraseEpochSeconds   = 256
 	// lstmEvalSeconds is one evaluation of the development split by the
-	// truncation analysis at H 256 with two workers.
-	lstmEvalSeconds = 1.7
+	// truncation analysis at H 256 with two workers: 280 s for the 144 of
+	// the full rank grid.
+	lstmEvalSeconds = 1.9
 	// analysisSeconds is the analysis of one rate-RNN cell at N 256 with
 	// 512 test trials (truncation ranks 0..25, 5 shuffles).
 	analysisSeconds = 30
@@ -38,7 +44,7 @@ const (
 // H^1.5 for the LSTM, as measured between 128 and 256 units), trial
 // length and number of cells. It is a guide for planning, good to about
 // 30% (the paper's sweeps: about 9 h estimated against 7.6 h projected
-// from measured cells; the quick preset: 6.8 min estimated, 7.7 min
+// from measured cells; the quick preset: 6.4 min estimated, 7.7-8.0 min
 // measured).
 func Estimate(p Preset) time.Duration {
 	var s float64
@@ -61,7 +67,7 @@ func Estimate(p Preset) time.Duration {
 	if len(p.Linear.G) > 0 {
 		n := float64(p.Linear.Train.Model.N) / 1024
 		cells := len(p.Linear.G) * len(p.Linear.Targets) * p.Linear.Samples
-		s += float64(cells) * linearCellSeconds * n * n * float64(p.Linear.Train.Epochs) / 200 / twoJobs
+		s += float64(cells) * linearCellSeconds * n * n * float64(p.Linear.Train.Epochs) / 200
 	}
 	if p.Sentiment.Epochs > 0 {
 		h := math.Pow(float64(p.Sentiment.Model.Hidden)/256, 1.5)

@@ -45,7 +45,7 @@ type Preset struct {
 //     tasks (5 networks per g), the paper's linear experiment (N 1024,
 //     g 0..0.9, targets 0.5, 1, 2, 2 samples) and the paper's LSTM
 //     (sentiment.PaperConfig: 500 epochs) with the full truncation grid.
-//     About 21 hours on two cores, half of it the LSTM (Expected).
+//     About 17 hours on two cores, 8 of them the LSTM (Expected).
 func NewPreset(name string) (Preset, error) {
 	p := Preset{Name: name, Sweeps: map[string]sweep.Spec{}}
 	var err error

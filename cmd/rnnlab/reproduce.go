@@ -40,7 +40,7 @@ Presets:
   quick   a few networks per task at N 128, the linear network at N 256 and
           an LSTM of 128 units for one epoch: about 8 minutes on 2 cores
   paper   the full protocol of SPEC.md (5 networks per g, N 256, N 1024 for
-          the linear network, the paper's LSTM for 500 epochs): about 21 hours
+          the linear network, the paper's LSTM for 500 epochs): about 17 hours
           on 2 cores; the expected time is printed first
 
 Running the same command again resumes: finished cells and runs are not

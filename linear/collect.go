@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/rnnlab/rnnlab/internal/cells"
-	"github.com/rnnlab/rnnlab/internal/fileio"
 )
 
 // Collect reads every cell of the experiment in dir and writes summary.csv
@@ -25,10 +24,7 @@ func Collect(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := fileio.WriteFile(filepath.Join(dir, SummaryCSV), SummaryCSVBytes(results)); err != nil {
-		return err
-	}
-	return fileio.WriteJSON(filepath.Join(dir, SummaryJSON), results)
+	return cells.WriteSummary(dir, SummaryCSVBytes(results), results)
 }
 
 // ReadCells reads cell.json of every cell in the experiment's order.

@@ -27,8 +27,8 @@ const (
 	SpecFile    = "linear.json"
 	CellsDir    = cells.Dir
 	CellFile    = cells.File
-	SummaryCSV  = "summary.csv"
-	SummaryJSON = "summary.json"
+	SummaryCSV  = cells.SummaryCSV
+	SummaryJSON = cells.SummaryJSON
 )
 
 // TopK is the number of singular values of dW kept per cell.

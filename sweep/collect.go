@@ -3,12 +3,10 @@ package sweep
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/rnnlab/rnnlab/internal/cells"
-	"github.com/rnnlab/rnnlab/internal/fileio"
 )
 
 // Collect reads every cell of the sweep in dir and writes summary.csv and
@@ -25,10 +23,7 @@ func Collect(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := fileio.WriteFile(filepath.Join(dir, SummaryCSV), SummaryCSVBytes(results, spec)); err != nil {
-		return err
-	}
-	return fileio.WriteJSON(filepath.Join(dir, SummaryJSON), results)
+	return cells.WriteSummary(dir, SummaryCSVBytes(results, spec), results)
 }
 
 // ReadCells reads cell.json of every cell in the sweep's order.

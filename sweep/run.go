@@ -22,8 +22,8 @@ const (
 	SpecFile    = "sweep.json"
 	CellsDir    = cells.Dir
 	CellFile    = cells.File
-	SummaryCSV  = "summary.csv"
-	SummaryJSON = "summary.json"
+	SummaryCSV  = cells.SummaryCSV
+	SummaryJSON = cells.SummaryJSON
 )
 
 // CellResult is a finished cell: what cell.json holds.

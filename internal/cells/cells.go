@@ -35,11 +35,23 @@ import (
 )
 
 // Dir and File name a cell's directory under the experiment directory and
-// the file that marks it finished.
+// the file that marks it finished; SummaryCSV and SummaryJSON the
+// experiment's summaries (WriteSummary).
 const (
-	Dir  = "cells"
-	File = "cell.json"
+	Dir         = "cells"
+	File        = "cell.json"
+	SummaryCSV  = "summary.csv"
+	SummaryJSON = "summary.json"
 )
+
+// WriteSummary writes dir/summary.csv and dir/summary.json (results as
+// JSON), each atomically.
+func WriteSummary(dir string, csv []byte, results any) error {
+	if err := fileio.WriteFile(filepath.Join(dir, SummaryCSV), csv); err != nil {
+		return err
+	}
+	return fileio.WriteJSON(filepath.Join(dir, SummaryJSON), results)
+}
 
 // Cell is one unit of an experiment.
 type Cell interface {

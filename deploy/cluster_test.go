@@ -23,8 +23,9 @@ func requireSlurm(t *testing.T) {
 		}
 	}
 	if why == "" {
-		if out, err := exec.Command("scontrol", "ping").CombinedOutput(); err != nil || !bytes.Contains(out, []byte("UP")) {
-			why = fmt.Sprintf("no Slurm controller answers (scontrol ping: %s; start one with .ci/slurm up)", strings.TrimSpace(string(out)))
+		if out, err := exec.Command("scontrol", "ping").CombinedOutput(); err != nil || !bytes.Contains(out, []byte(" is UP")) {
+			first, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+			why = fmt.Sprintf("no Slurm controller answers (scontrol ping: %q; start one with .ci/slurm up)", first)
 		} else if out, err := exec.Command("sinfo", "-h", "-t", "idle,mix,alloc", "-o", "%n").Output(); err != nil || len(bytes.TrimSpace(out)) == 0 {
 			why = "the Slurm controller has no node that can run jobs (sinfo -t idle,mix,alloc lists none)"
 		}

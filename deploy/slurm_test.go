@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -178,7 +179,14 @@ func TestSlurmArray(t *testing.T) {
 				left++
 			}
 		}
-		t.Logf("the cancel interrupted %d of task 1's %d cells", left, len(task1Cells))
+		var cp struct {
+			Epoch int `json:"epoch"`
+		}
+		if b, err := os.ReadFile(ckpt); err == nil && json.Unmarshal(b, &cp) == nil {
+			t.Logf("the cancel interrupted %d of task 1's %d cells; %s stopped with a checkpoint at epoch %d of 4000", left, len(task1Cells), task1Cell, cp.Epoch)
+		} else {
+			t.Logf("the cancel interrupted %d of task 1's %d cells; %s has no readable checkpoint (%v): it will train again from the start", left, len(task1Cells), task1Cell, err)
+		}
 		never := waitQueue(t, waitLimit, s.array, s.collect)
 		m := finalStates(t, s.array, taskKeys(s.array, shards))
 		expectState(t, m, s.array+"_0", "COMPLETED", "0:0")

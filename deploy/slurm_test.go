@@ -58,6 +58,9 @@ func submit(t *testing.T, work, bin, dir, flags string, inEnv bool) submission {
 		t.Fatalf("submission printed %q: %v", out, err)
 	}
 	s.array = strings.TrimSuffix(s.array, ",")
+	// A test that stops early leaves no job behind (scancel of a finished
+	// job does nothing).
+	t.Cleanup(func() { exec.Command("scancel", s.array, s.collect).Run() })
 	t.Logf("submitted array job %s (%d tasks) and collect job %s (afterok:%s), SWEEP_DIR=%s", s.array, shards, s.collect, s.array, dir)
 	return s
 }
@@ -152,6 +155,7 @@ func TestSlurmArray(t *testing.T) {
 	t.Run("cancelled task resubmitted", func(t *testing.T) {
 		dir := filepath.Join(work, "fault")
 		w := watch(dir, want)
+		t.Cleanup(func() { w.stop() })
 		s := submit(t, work, bin, dir, clusterSweep, true)
 		// Cancel task 1 once its first cell has checkpointed, well before
 		// its training ends.
@@ -161,7 +165,6 @@ func TestSlurmArray(t *testing.T) {
 				break
 			}
 			if time.Now().After(deadline) {
-				w.stop()
 				t.Fatalf("task 1 did not start training %s within %v", task1Cell, waitLimit)
 			}
 		}
@@ -170,7 +173,6 @@ func TestSlurmArray(t *testing.T) {
 		t.Logf("scancel %s while it trained %s (%s exists)", task1, task1Cell, filepath.Base(ckpt))
 		waitQueue(t, waitLimit, task1)
 		if _, err := os.Stat(filepath.Join(dir, "cells", task1Cell, "cell.json")); err == nil {
-			w.stop()
 			t.Fatalf("cell %s finished before the cancel took effect: the test's cells are too short", task1Cell)
 		}
 		left := 0 // task 1's cells the cancel interrupted

@@ -114,7 +114,26 @@ func Lines(ax Axes, series []Series) (*plot.Plot, error) {
 			p.Legend.Add(s.Name, l)
 		}
 	}
+	if ax.LogY && fixLogRange(&p.Y.Min, &p.Y.Max) || ax.LogX && fixLogRange(&p.X.Min, &p.X.Max) {
+		p.Title.Text += " (nothing to show)"
+	}
 	return p, nil
+}
+
+// fixLogRange makes a log axis's range drawable: gonum/plot widens a
+// range of one value by ±1 and defaults an empty one to that of 0, both
+// of which a log scale cannot show (it panics). A single value v gets
+// [v/10, 10v]; no value at all gets [0.1, 10] and true (a zero dW, a run
+// of 0 epochs: the figure says there is nothing to show).
+func fixLogRange(lo, hi *float64) (empty bool) {
+	switch {
+	case !(*lo > 0) || math.IsInf(*lo, 0) || math.IsInf(*hi, 0):
+		*lo, *hi = 0.1, 10
+		return true
+	case *lo == *hi:
+		*lo, *hi = *lo/10, *hi*10
+	}
+	return false
 }
 
 // points drops NaN, infinite and, on log axes, non-positive values.
@@ -163,8 +182,14 @@ func Save(p *plot.Plot, dir, name string) error {
 
 // SaveGrid draws the plots as a grid of panels (rows of columns; nil
 // panels stay empty) of size w x h each, aligned, and writes dir/name.png
-// and dir/name.svg atomically.
-func SaveGrid(grid [][]*plot.Plot, w, h vg.Length, dir, name string) error {
+// and dir/name.svg atomically. A panic of gonum/plot while drawing is
+// returned as an error naming the figure.
+func SaveGrid(grid [][]*plot.Plot, w, h vg.Length, dir, name string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("figure %s: drawing failed: %v", name, r)
+		}
+	}()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

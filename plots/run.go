@@ -22,7 +22,7 @@ func Run(dir string, a *runs.Analysis, out string) ([]string, error) {
 	if out == "" {
 		out = filepath.Join(dir, "figures")
 	}
-	label := fmt.Sprintf("%s, g = %g", r.Config.Task, r.Config.Model.G)
+	label := r.Config.Label()
 	var names []string
 	met, err := runs.ReadMetrics(dir)
 	if err != nil {

@@ -51,7 +51,9 @@ func (c AnalysisConfig) Validate() error {
 }
 
 // Analysis is what AnalyzeRun measures of a trained rate RNN's recurrent
-// weights, wrec = W0 + dW. Losses are on the fixed test batch.
+// weights, wrec = W0 + dW. Losses are on the fixed test batch. Any number
+// may be NaN or infinite (a diverged network); JSON holds those as null
+// (internal/fileio), and ReadAnalysis reads null back as NaN.
 type Analysis struct {
 	// LossInit and LossFinal are the test losses of the initial and the
 	// trained network.
@@ -71,7 +73,8 @@ type Analysis struct {
 	// R = 0..MaxRank (R = 0 is W0 with the trained wi and wo).
 	Truncation []float64 `json:"truncation_loss"`
 	// ShuffleLoss is the mean test loss of shuffle(W0) + dW over the
-	// permutations, ShuffleLosses each one.
+	// permutations, ShuffleLosses each one; NaN (null in JSON) when no
+	// permutation was made.
 	ShuffleLoss   float64   `json:"shuffle_loss"`
 	ShuffleLosses []float64 `json:"shuffle_losses"`
 	// Alignment of dW's top singular subspaces with the Krylov spaces of

@@ -2,6 +2,7 @@ package runs
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 
@@ -88,6 +89,9 @@ func AnalyzeRun(dir string, ac AnalysisConfig) (*Analysis, error) {
 		}
 		a.Truncation = append(a.Truncation, l)
 	}
+	if ac.Shuffles == 0 {
+		a.ShuffleLoss = math.NaN() // not measured: written as null
+	}
 	for k := 0; k < ac.Shuffles; k++ {
 		l, err := loss(sp.shuffled(ac.TestSeed, k))
 		if err != nil {
@@ -107,7 +111,17 @@ func AnalyzeRun(dir string, ac AnalysisConfig) (*Analysis, error) {
 	return a, nil
 }
 
-// WriteAnalysis writes a to dir/analysis.json.
+// WriteAnalysis writes a to dir/analysis.json, NaN and infinite numbers
+// (a diverged network's losses, a shuffle loss not measured) as null.
 func WriteAnalysis(dir string, a *Analysis) error {
 	return fileio.WriteJSON(filepath.Join(dir, AnalysisFile), a)
+}
+
+// ReadAnalysis reads dir/analysis.json, null numbers as NaN.
+func ReadAnalysis(dir string) (*Analysis, error) {
+	a := &Analysis{}
+	if err := fileio.ReadJSON(filepath.Join(dir, AnalysisFile), a); err != nil {
+		return nil, err
+	}
+	return a, nil
 }

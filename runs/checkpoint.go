@@ -43,6 +43,9 @@ type trainState struct {
 	met      *trainers.Metrics
 	snaps    *trainers.Snapshots
 	spectra  *trainers.DWSpectra
+	// prev holds the parameters before the last update (trainers'
+	// Event.Prev), which a diverging resumed run falls back to.
+	prev map[string][]float64
 }
 
 // save writes a checkpoint of st after epoch (the metrics hold epochs
@@ -51,6 +54,9 @@ func (st *trainState) save(dir string, epoch int) error {
 	arrays := map[string]fileio.Array{}
 	for _, p := range st.m.Params.All() {
 		arrays["w/"+p.Name] = fileio.NewArray(append([]float64(nil), p.W...), p.Shape...)
+		if v, ok := st.prev[p.Name]; ok && epoch > 0 {
+			arrays["prev/"+p.Name] = fileio.NewArray(append([]float64(nil), v...), p.Shape...)
+		}
 	}
 	idx := checkpointIndex{Epoch: epoch, Arrays: fmt.Sprintf("checkpoint_e%09d.npz", epoch)}
 	if s, ok := st.opt.(optim.Stateful); ok {
@@ -122,6 +128,12 @@ func (st *trainState) load(dir string) (int, error) {
 			return 0, fmt.Errorf("checkpoint: parameter %s missing or of the wrong size", p.Name)
 		}
 		copy(p.W, a.Data)
+		if a, ok := arrays["prev/"+p.Name]; ok && len(a.Data) == p.Len() {
+			if st.prev == nil {
+				st.prev = map[string][]float64{}
+			}
+			st.prev[p.Name] = a.Data
+		}
 	}
 	if s, ok := st.opt.(optim.Stateful); ok {
 		state := map[string][]float64{}
@@ -189,6 +201,7 @@ type checkpointHook struct {
 
 func (h *checkpointHook) OnEpoch(ev trainers.Event) error {
 	if ev.Epoch%h.every == 0 && ev.Epoch != ev.Epochs {
+		h.st.prev = ev.Prev
 		return h.st.save(h.dir, ev.Epoch)
 	}
 	return nil

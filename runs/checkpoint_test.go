@@ -27,13 +27,7 @@ func TestResumeIdentical(t *testing.T) {
 			}
 
 			dir := filepath.Join(t.TempDir(), "run")
-			ctx, cancel := context.WithCancel(context.Background())
-			stop := trainers.HookFunc(func(ev trainers.Event) error {
-				if ev.Epoch == 23 {
-					cancel()
-				}
-				return nil
-			})
+			ctx, stop := cancelAt(23)
 			res, err := Train(ctx, cfg, dir, Options{Hooks: []trainers.Hook{stop}})
 			if !errors.Is(err, context.Canceled) || res.Status != Interrupted || res.EpochsDone != 23 {
 				t.Fatalf("interrupted run: %+v, %v", res, err)
@@ -60,4 +54,16 @@ func TestResumeIdentical(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cancelAt returns a context and a hook that cancels it after epoch
+// (Ctrl-C between two epochs).
+func cancelAt(epoch int) (context.Context, trainers.Hook) {
+	ctx, cancel := context.WithCancel(context.Background())
+	return ctx, trainers.HookFunc(func(ev trainers.Event) error {
+		if ev.Epoch == epoch {
+			cancel()
+		}
+		return nil
+	})
 }

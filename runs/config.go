@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 
 	"github.com/rnnlab/rnnlab/datasets"
@@ -45,17 +46,43 @@ type Config struct {
 	// SpectraEvery > 0 writes dw_spectra.npz with the singular values of
 	// dW of every weight matrix every that many epochs.
 	SpectraEvery int `json:"spectra_every,omitempty"`
-	// CheckpointEvery > 0 saves a checkpoint every that many epochs (and
-	// when the run is interrupted), from which Resume continues.
+	// CheckpointEvery > 0 saves a checkpoint every that many epochs, from
+	// which Resume continues; an interrupted run saves one in any case.
 	CheckpointEvery int `json:"checkpoint_every,omitempty"`
+	// DivergeFactor > 0 ends the run as diverged when an epoch's training
+	// loss exceeds DivergeFactor times the first epoch's (see
+	// trainers.Config); 0, as in runs made before the test existed, turns
+	// it off.
+	DivergeFactor float64 `json:"diverge_factor,omitempty"`
+	// Init, when the run started from a weights file instead of the
+	// seeded initialisation (Model.G and the seed's draw of the weights
+	// are then unused), names that file.
+	Init *InitFile `json:"init,omitempty"`
 }
+
+// InitFile names the weights file a run started from: its absolute path
+// and the SHA-256 of its bytes (lower-case hex). The run directory's
+// weights_init.npz holds the same weights.
+type InitFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// DefaultDivergeFactor is the default of Config.DivergeFactor: a loss 100
+// times the initial one is a run gone wrong (the paper's trainings lower
+// it by two to four orders of magnitude).
+const DefaultDivergeFactor = 100
 
 // DefaultConfig returns the paper's protocol for a task (SPEC.md): N = 256,
 // Adam with lr0 = 0.05, batch 32, wi, wrec and wo trained, and 1000, 2000
 // or 6000 epochs for flip-flop, Mante and Romo. The fixed-point task gets
 // the linear protocol (N = 1024, phi = id, SGD with lr0 = 0.009, batch 1,
 // 200 epochs, wrec trained). The paper gives no protocol for the cosine
-// task; it gets the linear network trained with Adam for 1000 epochs.
+// task; it gets the linear network trained with Adam for 1000 epochs,
+// batch 1 (the task has no randomness), with h0 trained besides wi, wrec
+// and wo (the task has no input, so h0 = 0 untrained cannot learn). Every
+// task stops as diverged when its loss exceeds DefaultDivergeFactor
+// times the initial loss.
 func DefaultConfig(task string) (Config, error) {
 	t, err := tasks.New(task, tasks.DefaultDt)
 	if err != nil {
@@ -73,6 +100,7 @@ func DefaultConfig(task string) (Config, error) {
 		Seed:      1,
 
 		CheckpointEvery: 100,
+		DivergeFactor:   DefaultDivergeFactor,
 	}
 	switch task {
 	case "mante":
@@ -85,7 +113,12 @@ func DefaultConfig(task string) (Config, error) {
 		c.Optimizer, c.LR0, c.Batch, c.Epochs = "sgd", 0.009, 1, 200
 		c.CheckpointEvery = 50
 	case "cosine":
+		// The task has no input: from h0 = 0 the state, the output and
+		// every gradient stay 0 unless h0 is trained. The trials are all
+		// the same, so one per batch gives the same loss and gradient.
 		c.Model.Phi = "id"
+		c.Model.Train = []string{"wi", "wrec", "wo", "h0"}
+		c.Batch = 1
 	}
 	return c, nil
 }
@@ -122,6 +155,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("checkpoint-every = %d: must be >= 0", c.CheckpointEvery)
 	case c.SpectraEvery < 0:
 		return fmt.Errorf("spectra-every = %d: must be >= 0", c.SpectraEvery)
+	case c.DivergeFactor != 0 && !(c.DivergeFactor >= 1 && !math.IsInf(c.DivergeFactor, 0)):
+		return fmt.Errorf("diverge-factor = %v: must be 0 (off) or finite and >= 1", c.DivergeFactor)
 	}
 	if _, err := models.ParseDtype(string(c.Dtype)); err != nil {
 		return err
@@ -137,8 +172,41 @@ func (c Config) Validate() error {
 
 // NewTask returns the task with its parameters. The task's dt is the
 // model's: TaskParams may repeat it but not contradict it. The task's
-// input and output sizes must match the model's.
+// input and output sizes must match the model's (SizeToTask sets them).
 func (c Config) NewTask() (tasks.Task, error) {
+	t, err := c.task()
+	if err != nil {
+		return nil, err
+	}
+	if t.Din() != c.Model.Din || t.Dout() != c.Model.Dout {
+		return nil, fmt.Errorf("task %s has %d inputs and %d outputs, the model %d and %d",
+			c.Task, t.Din(), t.Dout(), c.Model.Din, c.Model.Dout)
+	}
+	return t, nil
+}
+
+// SizeToTask sets the model's input and output sizes to those of the task
+// as its parameters configure it (a flip-flop's channels, say).
+func (c *Config) SizeToTask() error {
+	t, err := c.task()
+	if err != nil {
+		return err
+	}
+	c.Model.Din, c.Model.Dout = t.Din(), t.Dout()
+	return nil
+}
+
+// Label names the run for figure titles: the task and g, or the task and
+// the weights file it started from.
+func (c Config) Label() string {
+	if c.Init != nil {
+		return fmt.Sprintf("%s, init %s", c.Task, filepath.Base(c.Init.Path))
+	}
+	return fmt.Sprintf("%s, g = %g", c.Task, c.Model.G)
+}
+
+// task returns the task with its parameters at the model's dt.
+func (c Config) task() (tasks.Task, error) {
 	params := map[string]any{}
 	if len(c.TaskParams) > 0 {
 		if err := json.Unmarshal(c.TaskParams, &params); err != nil {
@@ -155,15 +223,7 @@ func (c Config) NewTask() (tasks.Task, error) {
 	}
 	params["dt"] = c.Model.Dt
 	raw, _ := json.Marshal(params)
-	t, err := tasks.FromJSON(c.Task, raw)
-	if err != nil {
-		return nil, err
-	}
-	if t.Din() != c.Model.Din || t.Dout() != c.Model.Dout {
-		return nil, fmt.Errorf("task %s has %d inputs and %d outputs, the model %d and %d",
-			c.Task, t.Din(), t.Dout(), c.Model.Din, c.Model.Dout)
-	}
-	return t, nil
+	return tasks.FromJSON(c.Task, raw)
 }
 
 // Resolve fills TaskParams with every parameter of the task, so that the

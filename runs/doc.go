@@ -1,5 +1,5 @@
 // Package runs turns a configuration into a training run on disk and back:
-// it is what `rnnlab train`, `rnnlab eval` and `rnnlab grad` do, as a
+// it is what `rnnlab train`, `eval`, `grad`, `analyze` and `activity` do, as a
 // library, so that sweeps and reproductions train networks exactly as the
 // command line does.
 //
@@ -12,6 +12,8 @@
 //	metrics.csv         epoch, loss, grad_norm
 //	result.json         status (completed, diverged, interrupted), epochs
 //	                    done, final loss, wall time
+//	activity.npz        optional (Run.Activity): states and outputs of test
+//	                    trials
 //	snapshots.npz       optional: epochs [S] and one [S, ...] array per
 //	                    snapshotted parameter
 //

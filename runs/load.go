@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/rnnlab/rnnlab/datasets"
 	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/models/rnn"
 	"github.com/rnnlab/rnnlab/trainers"
@@ -58,13 +59,40 @@ type EvalConfig struct {
 	// Engine and Dtype choose the engine; empty means the run's.
 	Engine string
 	Dtype  models.Dtype
+	// TestTrials draws the task's test batch (tasks.Task.Test: trial 0 is
+	// the authors' fixed test trial) instead of random trials; Activity
+	// records the same trials.
+	TestTrials bool
+}
+
+// EvalBatch returns the trials Eval measures: Batch trials of the run's
+// task drawn from the stream (Seed, 3), with noise for model m from
+// (Seed, 4).
+func (r *Run) EvalBatch(m *rnn.Model, ec EvalConfig) (*datasets.Batch, error) {
+	if ec.Batch < 1 {
+		return nil, fmt.Errorf("batch = %d: must be >= 1", ec.Batch)
+	}
+	task, err := r.Config.NewTask()
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(ec.Seed, 3))
+	var b *datasets.Batch
+	if ec.TestTrials {
+		b = task.Test(rng, ec.Batch)
+	} else {
+		b = task.Sample(rng, ec.Batch)
+	}
+	m.DrawNoise(rand.New(rand.NewPCG(ec.Seed, 4)), b)
+	return b, nil
 }
 
 // Eval returns the loss of model m, built for this run, on a fresh batch of
 // the run's task.
 func (r *Run) Eval(m *rnn.Model, ec EvalConfig) (float64, error) {
-	if ec.Batch < 1 {
-		return 0, fmt.Errorf("batch = %d: must be >= 1", ec.Batch)
+	b, err := r.EvalBatch(m, ec)
+	if err != nil {
+		return 0, err
 	}
 	if ec.Engine == "" {
 		ec.Engine = r.Config.Engine
@@ -72,16 +100,10 @@ func (r *Run) Eval(m *rnn.Model, ec EvalConfig) (float64, error) {
 	if ec.Dtype == "" {
 		ec.Dtype = r.Config.Dtype
 	}
-	task, err := r.Config.NewTask()
-	if err != nil {
-		return 0, err
-	}
 	eng, err := NewEngine(m, ec.Engine, ec.Dtype)
 	if err != nil {
 		return 0, err
 	}
-	b := task.Sample(rand.New(rand.NewPCG(ec.Seed, 3)), ec.Batch)
-	m.DrawNoise(rand.New(rand.NewPCG(ec.Seed, 4)), b)
 	return eng.Loss(b)
 }
 

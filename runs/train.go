@@ -2,6 +2,8 @@ package runs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,25 +51,39 @@ type Options struct {
 	// Init, when not nil, gives the initial weights instead of the seeded
 	// initialisation (arrays keyed by parameter name).
 	Init map[string][]float64
+	// InitFile names the weights file Init was read from (Train reads it
+	// when Init is nil); config.json records it with its SHA-256.
+	InitFile string
 	// Force allows writing into a directory that already holds a run.
 	Force bool
+	// OnStart, when not nil, is called once every check has passed and the
+	// run directory is set up, just before training starts (the command
+	// line prints its header there).
+	OnStart func()
 }
 
 // Result is what result.json records about a finished run.
 type Result struct {
-	Status     string   `json:"status"`
-	EpochsDone int      `json:"epochs_done"`
-	FinalLoss  *float64 `json:"final_loss"` // last finite training loss; null if none
-	Message    string   `json:"message,omitempty"`
-	Seconds    float64  `json:"seconds"`
+	Status     string `json:"status"`
+	EpochsDone int    `json:"epochs_done"`
+	// FinalLoss is the training loss of the final weights (for a diverged
+	// run, of the last good ones; for a completed run, the last epoch's,
+	// computed before its update); null if none is finite.
+	FinalLoss *float64 `json:"final_loss"`
+	Message   string   `json:"message,omitempty"`
+	Seconds   float64  `json:"seconds"`
 }
 
 // Train runs the training that cfg describes and writes the run directory
-// dir (see the package documentation). Whatever happens after the
-// directory is set up (divergence, cancellation, an engine error) the
-// metrics so far, the weights as they are and result.json are written
-// before Train returns the error; a cancelled run also writes a checkpoint
-// that Resume continues from.
+// dir (see the package documentation). Everything is checked before the
+// directory is made: the configuration, the initial weights, and that the
+// network can learn at all (a gradient that is exactly zero at the start,
+// as for the input-free cosine task from h0 = 0 with h0 untrained, is an
+// error). Whatever happens after the directory is set up (divergence,
+// cancellation, an engine error) the metrics so far, the weights (for a
+// diverged run, the last good ones) and result.json are written before
+// Train returns the error; a cancelled run also writes a checkpoint that
+// Resume continues from.
 func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, error) {
 	start := time.Now()
 	if err := cfg.Validate(); err != nil {
@@ -76,23 +92,42 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err := cfg.Resolve(); err != nil {
 		return nil, err
 	}
-	if err := prepareDir(dir, o.Force); err != nil {
-		return nil, err
+	if dir == "" {
+		return nil, fmt.Errorf("out: no output directory given")
+	}
+	if o.InitFile != "" {
+		init, err := initFile(o.InitFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Init = init
+		if o.Init == nil {
+			if o.Init, err = ReadWeights(o.InitFile, cfg.Model); err != nil {
+				return nil, fmt.Errorf("init: %w", err)
+			}
+		}
 	}
 	var (
 		m   *rnn.Model
 		err error
 	)
 	if o.Init != nil {
-		m, err = rnn.NewFromWeights(cfg.Model, o.Init)
-	} else {
-		m, err = rnn.New(cfg.Model, cfg.Seed)
-	}
-	if err != nil {
+		if m, err = rnn.NewFromWeights(cfg.Model, o.Init); err != nil {
+			return nil, fmt.Errorf("init: %w", err)
+		}
+	} else if m, err = rnn.New(cfg.Model, cfg.Seed); err != nil {
 		return nil, err
+	}
+	if cfg.Epochs > 0 {
+		if err := checkLearnable(cfg, m); err != nil {
+			return nil, err
+		}
 	}
 	st, err := newTrainState(cfg, m)
 	if err != nil {
+		return nil, err
+	}
+	if err := prepareDir(dir, o.Force); err != nil {
 		return nil, err
 	}
 	// A checkpoint or result of an earlier run in a forced directory must
@@ -121,7 +156,7 @@ func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
 	if b, err := os.ReadFile(filepath.Join(dir, ResultFile)); err == nil {
 		var res Result
 		if json.Unmarshal(b, &res) == nil && res.Status == Completed {
-			return &res, fmt.Errorf("run %s is complete: nothing to resume", dir)
+			return nil, fmt.Errorf("run %s is complete: nothing to resume", dir)
 		}
 	}
 	cfg := r.Config
@@ -189,6 +224,10 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 	if st.spectra != nil {
 		hooks = append(hooks, st.spectra)
 	}
+	hooks = append(hooks, trainers.HookFunc(func(ev trainers.Event) error {
+		st.prev = ev.Prev // for a checkpoint on interruption
+		return nil
+	}))
 	if cfg.CheckpointEvery > 0 {
 		hooks = append(hooks, &checkpointHook{every: cfg.CheckpointEvery, dir: dir, st: st})
 	}
@@ -201,30 +240,39 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 		p.Done = done
 		hooks = append(hooks, p)
 	}
-	tc := trainers.Config{Epochs: cfg.Epochs, Clip: cfg.Clip, Done: done, History: st.met}
+	if o.OnStart != nil {
+		o.OnStart()
+	}
+	tc := trainers.Config{Epochs: cfg.Epochs, Clip: cfg.Clip, Done: done, History: st.met,
+		DivergeFactor: cfg.DivergeFactor, KeepLastGood: true, Prev: st.prev}
 	met, trainErr := trainers.Run(ctx, eng, st.opt, batch, tc, hooks...)
 
 	res := &Result{Status: trainers.Status(trainErr)}
 	// Interrupted between epochs: the state is that after met.Len()
-	// epochs, and resuming continues from there.
-	if res.Status == Interrupted && met != nil && met.Len() > done && cfg.CheckpointEvery > 0 {
-		if err := st.save(dir, met.Len()); err != nil {
-			trainErr = errors.Join(trainErr, err)
+	// epochs, and resuming continues from there. The checkpoint is written
+	// whatever checkpoint-every says.
+	if res.Status == Interrupted && met != nil {
+		var saveErr error
+		if met.Len() > done || done == 0 {
+			saveErr = st.save(dir, met.Len())
 		}
+		trainErr = &interruptedError{epoch: met.Len(), epochs: cfg.Epochs, err: trainErr, saveErr: saveErr}
 	}
 	if trainErr != nil {
 		res.Message = trainErr.Error()
 	}
 	if met != nil {
 		res.EpochsDone = met.Len()
-		for i := met.Len() - 1; i >= 0; i-- {
+		last := met.Len() - 1 // the loss of the final weights is met.Loss[EpochsDone]
+		var de *trainers.DivergedError
+		if errors.As(trainErr, &de) {
+			res.EpochsDone, last = de.Kept, de.Kept
+		}
+		for i := min(last, met.Len()-1); i >= 0; i-- {
 			if l := met.Loss[i]; !math.IsNaN(l) && !math.IsInf(l, 0) {
 				res.FinalLoss = &l
 				break
 			}
-		}
-		if res.Status == Diverged {
-			res.EpochsDone-- // the diverging epoch was not applied
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -306,6 +354,36 @@ func snapshotArrays(m *rnn.Model, s *trainers.Snapshots) map[string]fileio.Array
 		out[p.Name] = fileio.NewArray(data, append([]int{n}, p.Shape...)...)
 	}
 	return out
+}
+
+// interruptedError is a training stopped by its context (Ctrl-C): it
+// says so in words and unwraps to the context's error.
+type interruptedError struct {
+	epoch, epochs int
+	err, saveErr  error
+}
+
+func (e *interruptedError) Error() string {
+	if e.saveErr != nil {
+		return fmt.Sprintf("interrupted after epoch %d of %d; saving the checkpoint failed: %v", e.epoch, e.epochs, e.saveErr)
+	}
+	return fmt.Sprintf("interrupted after epoch %d of %d; a checkpoint is saved and resuming continues from it", e.epoch, e.epochs)
+}
+
+func (e *interruptedError) Unwrap() []error { return []error{e.err, e.saveErr} }
+
+// initFile describes the weights file at path for config.json.
+func initFile(path string) (*InitFile, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	b, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return &InitFile{Path: abs, SHA256: hex.EncodeToString(sum[:])}, nil
 }
 
 // prepareDir creates dir, refusing one that already holds a run unless

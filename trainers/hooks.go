@@ -12,6 +12,10 @@ type Event struct {
 	// Params are the parameters after the update. W - W0 is the weight
 	// change so far. Hooks must not modify them.
 	Params *models.Params
+	// Prev holds the parameter values before the update, by name, when
+	// training keeps the last good weights (Config.KeepLastGood); nil
+	// otherwise. It is overwritten at the next epoch.
+	Prev map[string][]float64
 }
 
 // Hook watches training. OnEpoch runs after every epoch; an error stops

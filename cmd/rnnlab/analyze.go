@@ -1,11 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/plots"
 	"github.com/rnnlab/rnnlab/runs"
 )
@@ -24,7 +24,8 @@ dW = W - W0 of wrec, the test loss of W0 + the rank-R part of dW for
 R = 0..max-rank on one fixed test batch, the loss of shuffle(W0) + dW, the
 alignment of dW with W0's Krylov spaces, and the eigenvalues of W0 and W.
 Writes DIR/analysis.json and figures (PNG and SVG) to DIR/figures, and prints
-a summary.`,
+a summary. Numbers that are not finite (a diverged network's losses) and
+the shuffle loss without shuffles are written as null.`,
 		Example: `  rnnlab analyze --run runs/ff
   rnnlab analyze --run runs/ff --max-rank 10 --shuffles 3 --no-figures`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -36,6 +37,9 @@ a summary.`,
 			}
 			if _, err := runs.Load(dir); err != nil {
 				return usage(err)
+			}
+			if _, err := runs.ReadMetrics(dir); err != nil {
+				return usage(fmt.Errorf("run %s: %w", dir, err))
 			}
 			a, err := runs.AnalyzeRun(dir, ac)
 			if err != nil {
@@ -55,7 +59,10 @@ a summary.`,
 				"loss_init": a.LossInit, "loss_final": a.LossFinal, "norm_dw": a.NormDW, "norm_w0": a.NormW0,
 				"sv_dw": a.SV, "share_dw": a.Share, "truncation_loss": a.Truncation, "shuffle_loss": a.ShuffleLoss,
 			}
-			b, _ := json.MarshalIndent(summary, "", "  ")
+			b, err := fileio.MarshalJSON(summary)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintln(cmd.OutOrStdout(), string(b))
 			return nil
 		},
@@ -67,7 +74,7 @@ a summary.`,
 	fs.IntVar(&ac.TestBatch, "test-batch", ac.TestBatch, "test trials")
 	fs.Uint64Var(&ac.TestSeed, "test-seed", ac.TestSeed, "seed of the test batch")
 	fs.IntVar(&ac.MaxRank, "max-rank", ac.MaxRank, "largest truncation rank R")
-	fs.IntVar(&ac.Shuffles, "shuffles", ac.Shuffles, "permutations of W0 in the shuffle test")
+	fs.IntVar(&ac.Shuffles, "shuffles", ac.Shuffles, "permutations of W0 in the shuffle test (0: none, shuffle_loss null)")
 	return cmd
 }
 

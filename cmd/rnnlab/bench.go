@@ -1,12 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -14,7 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rnnlab/rnnlab/bench"
+	"github.com/rnnlab/rnnlab/datasets/tasks"
 	"github.com/rnnlab/rnnlab/internal/fblas"
+	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models"
 )
 
@@ -63,6 +66,12 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 			if lstmTiny {
 				size = bench.TinyLSTM()
 			}
+			known := append(tasks.Names(), bench.LSTMName)
+			for _, name := range splitList(taskList) {
+				if !slices.Contains(known, name) {
+					return usagef("tasks: unknown workload %q: allowed %s", name, strings.Join(known, ", "))
+				}
+			}
 			ws, err := bench.Workloads(splitList(taskList), splitList(engineList), dtypes, size)
 			if err != nil {
 				return usage(err)
@@ -85,7 +94,11 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 			if err != nil {
 				return err
 			}
-			if !noRSS {
+			if noRSS {
+				for i := range res {
+					res[i].PeakRSSMB = math.NaN() // not measured: "-" in the table, null in JSON
+				}
+			} else {
 				for i, w := range ws {
 					mb, err := childRSS(cmd, w.ID(), taskList, engineList, dtypeList, lstmTiny)
 					if err != nil {
@@ -97,7 +110,10 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 			env := map[string]any{"blas": fblas.Backend(), "blas_threads": fblas.Threads(),
 				"gomaxprocs": runtime.GOMAXPROCS(0), "cpu": cpuModel(), "go": runtime.Version()}
 			if asJSON {
-				b, _ := json.MarshalIndent(map[string]any{"machine": env, "results": res}, "", "  ")
+				b, err := fileio.MarshalJSON(map[string]any{"machine": env, "results": res})
+				if err != nil {
+					return err
+				}
 				fmt.Fprintln(cmd.OutOrStdout(), string(b))
 				return nil
 			}
@@ -178,9 +194,13 @@ func printBench(w io.Writer, env map[string]any, res []bench.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "workload\tengine\tdtype\tms median\tmin\tmax\tGFLOP/s\tgemm GFLOP/s\t% gemm\tallocs/iter\tMB alloc/iter\tpeak RSS MB\t")
 	for _, r := range res {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.0f\t%.0f\t%.1f\t%.0f\t\n",
+		rss := "-"
+		if !math.IsNaN(r.PeakRSSMB) {
+			rss = fmt.Sprintf("%.0f", r.PeakRSSMB)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.0f\t%.0f\t%.1f\t%s\t\n",
 			r.Name, r.Engine, r.Dtype, r.MsMedian, r.MsMin, r.MsMax, r.GFLOPs, r.GemmGFLOPs, r.PctGemm,
-			r.AllocsPerIter, r.BytesPerIter/1e6, r.PeakRSSMB)
+			r.AllocsPerIter, r.BytesPerIter/1e6, rss)
 	}
 	tw.Flush()
 	// The ratio of the engines per workload and precision.

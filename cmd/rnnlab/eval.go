@@ -1,13 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/runs"
 )
@@ -17,10 +18,16 @@ func newEvalCmd() *cobra.Command {
 		dir, weights, engine, dtype string
 		batch                       int
 		seed                        uint64
+		testTrials                  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Print the loss of a trained run on a fresh test batch, as JSON",
+		Long: `Print the mean loss of the run's final weights (or of --weights) on a
+batch of the run's task drawn with --seed, as JSON. A loss that is not
+finite is written as null (and said on stderr). --test-trials uses the
+task's test batch instead, whose first trial is the authors' fixed test
+trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 		Example: `  rnnlab eval --run runs/ff
   rnnlab eval --run runs/ff --weights runs/ff/weights_init.npz --batch 512 --seed 2`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -46,7 +53,7 @@ func newEvalCmd() *cobra.Command {
 			if err != nil {
 				return usage(err)
 			}
-			ec := runs.EvalConfig{Batch: batch, Seed: seed, Engine: engine, Dtype: models.Dtype(dtype)}
+			ec := runs.EvalConfig{Batch: batch, Seed: seed, Engine: engine, Dtype: models.Dtype(dtype), TestTrials: testTrials}
 			loss, err := r.Eval(m, ec)
 			if err != nil {
 				return err
@@ -54,11 +61,17 @@ func newEvalCmd() *cobra.Command {
 			if weights == "" {
 				weights = "weights_final.npz"
 			}
-			out, _ := json.MarshalIndent(map[string]any{
+			out, err := fileio.MarshalJSON(map[string]any{
 				"run": dir, "weights": weights, "task": r.Config.Task,
-				"batch": batch, "seed": seed, "loss": loss,
-			}, "", "  ")
+				"batch": batch, "seed": seed, "test_trials": testTrials, "loss": loss,
+			})
+			if err != nil {
+				return err
+			}
 			fmt.Fprintln(cmd.OutOrStdout(), string(out))
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "rnnlab: eval: the loss is %v (written as null)\n", loss)
+			}
 			return nil
 		},
 	}
@@ -69,5 +82,6 @@ func newEvalCmd() *cobra.Command {
 	fs.Uint64Var(&seed, "seed", 1000, "seed of the test batch")
 	fs.StringVar(&engine, "engine", "", "engine (default: the run's)")
 	fs.StringVar(&dtype, "dtype", "", "precision (default: the run's)")
+	fs.BoolVar(&testTrials, "test-trials", false, "evaluate on the task's test batch (trial 0 the fixed test trial), as rnnlab activity writes it")
 	return cmd
 }

@@ -25,7 +25,10 @@ func newGradCmd() *cobra.Command {
 target [B,T,Dout], mask [B,T,Dout], optional noise [B,T,N]) from .npz files,
 and write the loss and the gradient of every trainable parameter, under the
 parameter's name and in its shape, to an .npz file. N, Din and Dout are read
-from the weights; the other model options come from the flags.`,
+from the weights; the other model options come from the flags (--g, which
+only sets a fresh initialisation, is refused). --noise needs a noise array
+in the data and a noise array needs --noise. Arrays may be float, integer
+or bool (a mask), converted to float64.`,
 		Example: `  rnnlab grad --weights w.npz --data d.npz --out g.npz
   rnnlab grad --weights w.npz --data d.npz --convention ml --train wrec,brec --engine autodiff --out g.npz`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -39,6 +42,9 @@ from the weights; the other model options come from the flags.`,
 			fs := cmd.Flags()
 			if fs.Changed("n") && mf.n != n {
 				return usagef("n = %d but the weights have n = %d", mf.n, n)
+			}
+			if fs.Changed("g") {
+				return usagef("--g sets a fresh random initialisation; grad takes the weights from --weights: drop --g")
 			}
 			cfg := rnn.DefaultConfig(n, din, dout)
 			mf.apply(fs, &cfg)
@@ -126,7 +132,13 @@ func readBatch(path string, cfg rnn.Config) (*datasets.Batch, error) {
 		return nil, fmt.Errorf("%s: input %v, target %v and mask %v disagree on [B, T]", path, in.Shape, tg.Shape, mk.Shape)
 	}
 	b := &datasets.Batch{B: B, T: T, Din: cfg.Din, Dout: cfg.Dout, Input: in.Data, Target: tg.Data, Mask: mk.Data}
-	if nz, ok := arrays["noise"]; ok {
+	nz, ok := arrays["noise"]
+	switch {
+	case ok && cfg.Noise == 0:
+		return nil, fmt.Errorf("%s has a \"noise\" array but --noise is 0, so it would be ignored: give --noise (its standard deviation) or drop the array", path)
+	case !ok && cfg.Noise > 0:
+		return nil, fmt.Errorf("--noise %v but %s has no \"noise\" array: add the standard normal sample xi [%d, %d, %d], or drop --noise", cfg.Noise, path, B, T, cfg.N)
+	case ok:
 		if !slices.Equal(nz.Shape, []int{B, T, cfg.N}) {
 			return nil, fmt.Errorf("%s: array \"noise\" has shape %v, want [%d, %d, %d]", path, nz.Shape, B, T, cfg.N)
 		}

@@ -45,7 +45,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(root.ErrOrStderr(), "rnnlab:", err)
+	msg := err.Error()
+	if errors.Is(err, context.Canceled) && msg == context.Canceled.Error() {
+		msg = "interrupted" // a bare cancellation (Ctrl-C) says so in words
+	}
+	fmt.Fprintln(root.ErrOrStderr(), "rnnlab:", msg)
 	var ue *usageError
 	// cobra reports unknown sub-commands with an error of its own.
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {

@@ -230,7 +230,7 @@ func TestGrad(t *testing.T) {
 	for _, engine := range []string{"bptt", "autodiff"} {
 		out := filepath.Join(dir, engine+".npz")
 		code, _, stderr := rnnlab(t, "grad", "--weights", weights, "--data", data, "--out", out,
-			"--engine", engine, "--convention", "ml", "--g", "1.1", "--noise", "0.2", "--train", "wrec,brec,h0")
+			"--engine", engine, "--convention", "ml", "--noise", "0.2", "--train", "wrec,brec,h0")
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", engine, code, stderr)
 		}

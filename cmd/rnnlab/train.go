@@ -28,7 +28,13 @@ lr0/N, lr0 0.05, batch 32; 1000, 2000 and 6000 epochs for flipflop, mante and
 romo; the fixedpoint task trains the linear network of N 1024 with SGD).
 Flags override them one by one. The run directory gets config.json,
 weights_init.npz, weights_final.npz, metrics.csv and result.json; a run that
-diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
+diverges (a non-finite loss, or one above --diverge-factor times the first)
+or is interrupted (Ctrl-C) still writes them, with what it had: a diverged
+run the last good weights, an interrupted one also a checkpoint.
+
+Exit status: 0 completed, 1 diverged, interrupted or failed, 2 refused
+before training (a bad flag or input file, an existing run directory, a
+network that cannot learn, --resume of a finished run).`,
 		Example: `  rnnlab train --task flipflop --g 0.9 --out runs/ff
   rnnlab train --task mante --g 0.9 --engine autodiff --dtype float32 --out runs/mante
   rnnlab train --task flipflop --n 64 --epochs 300 --task-params '{"t_max": 30}' --out runs/small`,
@@ -40,30 +46,32 @@ diverges or is interrupted (Ctrl-C) still writes them, with what it had.`,
 			if err != nil {
 				return err
 			}
+			if initPath != "" && cmd.Flags().Changed("g") {
+				return usagef("--g sets the seeded initialisation, which --init replaces: drop --g (config.json records the init file)")
+			}
 			if out == "" {
 				out = filepath.Join("runs", fmt.Sprintf("%s_g%g_seed%d", cfg.Task, cfg.Model.G, cfg.Seed))
 			}
-			o := runs.Options{Force: force}
-			if initPath != "" {
-				w, err := runs.ReadWeights(initPath, cfg.Model)
-				if err != nil {
-					return usage(fmt.Errorf("init: %w", err))
-				}
-				o.Init = w
-			}
+			o := runs.Options{Force: force, InitFile: initPath}
 			stderr := cmd.ErrOrStderr()
 			if !quiet {
 				o.Progress = stderr
-				fmt.Fprintf(stderr, "training %s: N %d, g %g, %d epochs of %d trials, %s lr %.3g, engine %s/%s, seed %d -> %s\n",
-					cfg.Task, cfg.Model.N, cfg.Model.G, cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR(),
-					cfg.Engine, cfg.Dtype, cfg.Seed, out)
+				o.OnStart = func() {
+					start := fmt.Sprintf("g %g", cfg.Model.G)
+					if initPath != "" {
+						start = "init " + initPath
+					}
+					fmt.Fprintf(stderr, "training %s: N %d, %s, %d epochs of %d trials, %s lr %.3g, engine %s/%s, seed %d -> %s\n",
+						cfg.Task, cfg.Model.N, start, cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR(),
+						cfg.Engine, cfg.Dtype, cfg.Seed, out)
+				}
 			}
 			res, err := runs.Train(cmd.Context(), cfg, out, o)
 			if res != nil && !quiet {
 				report(stderr, res, out)
 			}
 			if err != nil && res == nil {
-				return usage(err) // nothing started: the configuration or directory was refused
+				return usage(err) // nothing started: the configuration, weights or directory were refused
 			}
 			return err
 		},

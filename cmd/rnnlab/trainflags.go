@@ -20,7 +20,7 @@ type trainFlags struct {
 	taskParams                     string
 	epochs, batch, snapEvery       int
 	spectraEvery, checkpointEvery  int
-	lr0, clip                      float64
+	lr0, clip, divergeFactor       float64
 	seed                           uint64
 }
 
@@ -38,6 +38,7 @@ func (f *trainFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.taskParams, "task-params", "", `task parameters as JSON, e.g. '{"t_max": 30}'`)
 	fs.IntVar(&f.snapEvery, "snapshot-every", 0, "write snapshots.npz with the weights every this many epochs (0: none)")
 	fs.IntVar(&f.spectraEvery, "spectra-every", 0, "write dw_spectra.npz with the singular values of dW every this many epochs (0: none)")
+	fs.Float64Var(&f.divergeFactor, "diverge-factor", runs.DefaultDivergeFactor, "stop as diverged when the training loss exceeds this many times the first epoch's (0: only a non-finite loss stops)")
 }
 
 // config returns the task's defaults with the flags the user set applied,
@@ -69,11 +70,16 @@ func (f *trainFlags) apply(fs *pflag.FlagSet, cfg runs.Config) (runs.Config, err
 	set("snapshot-every", func() { cfg.SnapshotEvery = f.snapEvery })
 	set("spectra-every", func() { cfg.SpectraEvery = f.spectraEvery })
 	set("checkpoint-every", func() { cfg.CheckpointEvery = f.checkpointEvery })
+	set("diverge-factor", func() { cfg.DivergeFactor = f.divergeFactor })
 	if f.taskParams != "" {
 		if !json.Valid([]byte(f.taskParams)) {
 			return cfg, usagef("task-params: not valid JSON: %s", f.taskParams)
 		}
 		cfg.TaskParams = json.RawMessage(f.taskParams)
+	}
+	// The model's input and output sizes are the task's as configured.
+	if err := cfg.SizeToTask(); err != nil {
+		return cfg, usage(err)
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, usage(err)

@@ -45,7 +45,7 @@ const (
 )
 
 // WriteSummary writes dir/summary.csv and dir/summary.json (results as
-// JSON), each atomically.
+// JSON, NaN and infinities as null), each atomically.
 func WriteSummary(dir string, csv []byte, results any) error {
 	if err := fileio.WriteFile(filepath.Join(dir, SummaryCSV), csv); err != nil {
 		return err
@@ -196,7 +196,8 @@ func LoadSpec[S any](dir, file string) (S, error) {
 	return s, nil
 }
 
-// Read reads the cell.json of every cell into a new R, in order. Missing
+// Read reads the cell.json of every cell into a new R, in order (null
+// numbers, which WriteJSON writes for NaN and infinities, as NaN). Missing
 // cells are an error that names up to five of them and ends with todo
 // (what to run).
 func Read[C Cell, R any](what, dir string, all []C, todo string) ([]*R, error) {
@@ -212,7 +213,7 @@ func Read[C Cell, R any](what, dir string, all []C, todo string) ([]*R, error) {
 			return nil, fmt.Errorf("cell %s: %w", c.Name(), err)
 		}
 		r := new(R)
-		if err := json.Unmarshal(b, r); err != nil {
+		if err := fileio.UnmarshalJSON(b, r); err != nil {
 			return nil, fmt.Errorf("cell %s: %s is corrupt: %w", c.Name(), File, err)
 		}
 		out = append(out, r)

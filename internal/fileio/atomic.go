@@ -1,8 +1,6 @@
 package fileio
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -75,15 +73,14 @@ func WriteFile(path string, data []byte) error {
 	})
 }
 
-// WriteJSON writes v as indented JSON to path atomically.
+// WriteJSON writes v as indented JSON to path atomically, with NaN and
+// infinities written as null (see MarshalJSON).
 func WriteJSON(path string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	b, err := MarshalJSON(v)
+	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return WriteFile(path, buf.Bytes())
+	return WriteFile(path, append(b, '\n'))
 }
 
 // CheckWritable reports, before any work starts, whether files can be

@@ -106,9 +106,11 @@ func writeNPYHeader(w io.Writer, shape []int) error {
 	return err
 }
 
-// ReadNPZ reads every array of the .npz archive at path. float64 and
-// float32 arrays are accepted (float32 is widened), in C or Fortran order;
-// other element types are an error naming the array.
+// ReadNPZ reads every array of the .npz archive at path, in C or Fortran
+// order, as float64: float32 is widened, and integer and bool arrays (a
+// mask saved as numpy bool or int) are converted, bool as 0 and 1;
+// integers beyond 2^53 in magnitude, which float64 cannot hold exactly,
+// are an error. Other element types are an error naming the array.
 func ReadNPZ(path string) (out map[string]Array, err error) {
 	// npyio panics on some malformed headers: report those as errors.
 	defer func() {
@@ -142,23 +144,15 @@ func ReadNPZ(path string) (out map[string]Array, err error) {
 		if !ok {
 			return nil, fmt.Errorf("read %s: array %s has an invalid shape %v", path, name, shape)
 		}
-		if es, known := entrySize[key]; known && uint64(n)*4 > es {
+		kind := strings.TrimLeft(strings.Trim(h.Descr.Type, `'"`), "<|=")
+		esz, ok := elemSize[kind]
+		if !ok {
+			return nil, fmt.Errorf("read %s: array %s has dtype %s: want a float, integer or bool type (little-endian)", path, name, h.Descr.Type)
+		}
+		if es, known := entrySize[key]; known && uint64(n)*esz > es {
 			return nil, fmt.Errorf("read %s: array %s declares shape %v, more than its %d bytes hold", path, name, shape, es)
 		}
-		var data []float64
-		switch strings.Trim(h.Descr.Type, `'"`) {
-		case "<f8", "f8", "float64":
-			err = r.Read(key, &data)
-		case "<f4", "f4", "float32":
-			var d32 []float32
-			err = r.Read(key, &d32)
-			data = make([]float64, len(d32))
-			for i, v := range d32 {
-				data[i] = float64(v)
-			}
-		default:
-			return nil, fmt.Errorf("read %s: array %s has dtype %s: want float64 or float32", path, name, h.Descr.Type)
-		}
+		data, err := readAs(r, key, kind)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: array %s: %w", path, name, err)
 		}
@@ -210,4 +204,80 @@ func fromFortran(data []float64, shape []int) []float64 {
 		}
 	}
 	return out
+}
+
+// elemSize is the size in bytes of each element type ReadNPZ converts,
+// by its numpy type code without the byte-order mark.
+var elemSize = map[string]uint64{
+	"f8": 8, "f4": 4, "float64": 8, "float32": 4,
+	"i1": 1, "i2": 2, "i4": 4, "i8": 8,
+	"u1": 1, "u2": 2, "u4": 4, "u8": 8,
+	"b1": 1, "?": 1,
+}
+
+// readAs reads the array key of element type kind as float64.
+func readAs(r *npz.Reader, key, kind string) ([]float64, error) {
+	switch kind {
+	case "f8", "float64":
+		var d []float64
+		err := r.Read(key, &d)
+		return d, err
+	case "f4", "float32":
+		var d []float32
+		if err := r.Read(key, &d); err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out, nil
+	case "i1":
+		return widen[int8](r, key)
+	case "i2":
+		return widen[int16](r, key)
+	case "i4":
+		return widen[int32](r, key)
+	case "i8":
+		return widen[int64](r, key)
+	case "u1":
+		return widen[uint8](r, key)
+	case "u2":
+		return widen[uint16](r, key)
+	case "u4":
+		return widen[uint32](r, key)
+	case "u8":
+		return widen[uint64](r, key)
+	case "b1", "?":
+		var d []bool
+		if err := r.Read(key, &d); err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(d))
+		for i, v := range d {
+			if v {
+				out[i] = 1
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("dtype %s is not supported", kind)
+}
+
+// widen reads an integer array of element type T and converts it to
+// float64, refusing values that float64 does not hold exactly.
+func widen[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64](r *npz.Reader, key string) ([]float64, error) {
+	var d []T
+	if err := r.Read(key, &d); err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(d))
+	for i, v := range d {
+		f := float64(v)
+		if T(f) != v || math.Abs(f) > 1<<53 {
+			return nil, fmt.Errorf("entry %d = %v has no exactly equal float64 (integers must be within 2^53)", i, v)
+		}
+		out[i] = f
+	}
+	return out, nil
 }

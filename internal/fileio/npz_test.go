@@ -90,6 +90,40 @@ func TestReadNPZFortran(t *testing.T) {
 	}
 }
 
+// TestReadNPZIntegersAndBools (issue 12, item 14): integer and boolean
+// arrays (a mask saved as numpy bool or int) are converted to float64, one
+// and two-byte ones included.
+func TestReadNPZIntegersAndBools(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ints.npz")
+	in := map[string]any{
+		"b":   []bool{true, false, true},
+		"i8":  []int8{-1, 0, 1},
+		"u8":  []uint8{0, 1, 255},
+		"i16": []int16{-300, 0, 7},
+		"u16": []uint16{0, 1, 65535},
+		"i32": []int32{-5, 0, 5},
+		"u32": []uint32{0, 1, 4000000000},
+		"i64": []int64{-(1 << 53), 0, 1 << 53},
+		"u64": []uint64{0, 1, 1 << 53},
+	}
+	if err := npz.Write(path, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]float64{
+		"b": {1, 0, 1}, "i8": {-1, 0, 1}, "u8": {0, 1, 255}, "i16": {-300, 0, 7}, "u16": {0, 1, 65535},
+		"i32": {-5, 0, 5}, "u32": {0, 1, 4000000000}, "i64": {-(1 << 53), 0, 1 << 53}, "u64": {0, 1, 1 << 53},
+	}
+	for k, w := range want {
+		if got := out[k]; !reflect.DeepEqual(got.Data, w) || !reflect.DeepEqual(got.Shape, []int{3}) {
+			t.Errorf("%s read as %v %v, want %v", k, got.Shape, got.Data, w)
+		}
+	}
+}
+
 func TestReadNPZErrors(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := ReadNPZ(filepath.Join(dir, "missing.npz")); err == nil {
@@ -100,12 +134,19 @@ func TestReadNPZErrors(t *testing.T) {
 	if _, err := ReadNPZ(bad); err == nil {
 		t.Error("corrupt file: no error")
 	}
-	ints := filepath.Join(dir, "ints.npz")
-	if err := npz.Write(ints, map[string]any{"i": []int64{1, 2}}); err != nil {
+	cplx := filepath.Join(dir, "complex.npz")
+	if err := npz.Write(cplx, map[string]any{"c": []complex128{1, 2}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadNPZ(ints); err == nil || !strings.Contains(err.Error(), "dtype") {
-		t.Errorf("int64 array: error %v, want one naming the dtype", err)
+	if _, err := ReadNPZ(cplx); err == nil || !strings.Contains(err.Error(), "dtype") {
+		t.Errorf("complex array: error %v, want one naming the dtype", err)
+	}
+	big := filepath.Join(dir, "big.npz")
+	if err := npz.Write(big, map[string]any{"i": []int64{1 << 60}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadNPZ(big); err == nil || !strings.Contains(err.Error(), "exactly") {
+		t.Errorf("int64 beyond 2^53: error %v, want one saying it has no exact float64", err)
 	}
 }
 

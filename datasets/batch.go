@@ -68,7 +68,7 @@ func (bt *Batch) Validate() error {
 	// The noise's last dimension is the model's N, which the model checks;
 	// here only its entries.
 	if n := len(bt.Noise); n > 0 && n%(bt.B*bt.T) == 0 {
-		if err := CheckFiniteShape("batch: noise", bt.Noise, bt.B, bt.T, n/(bt.B*bt.T)); err != nil {
+		if err := checkArray("noise", bt.Noise, bt.B, bt.T, n/(bt.B*bt.T)); err != nil {
 			return err
 		}
 	}
@@ -120,6 +120,9 @@ func firstNonFinite(x []float64) int {
 func checkArray(name string, x []float64, b, t, d int) error {
 	if n := b * t * d; len(x) != n {
 		return fmt.Errorf("batch: %s has %d entries, want %d", name, len(x), n)
+	}
+	if firstNonFinite(x) < 0 { // the common case allocates nothing
+		return nil
 	}
 	return CheckFiniteShape("batch: "+name, x, b, t, d)
 }

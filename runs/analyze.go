@@ -17,8 +17,8 @@ const AnalysisFile = "analysis.json"
 // and singular values of dW = W - W0 of wrec, the test loss of W0 + the
 // rank-R part of dW for R = 0..MaxRank, the shuffle test, the alignment of
 // dW with W0's Krylov spaces and the eigenvalues of W0 and W. Every loss is
-// on one test batch (TestBatch trials drawn with TestSeed), the same for
-// every R, so that the truncation curve carries no sampling noise. The
+// on one test batch (TestBatch trials drawn with TestSeed, or a trial
+// file's first TestBatch held-out trials), the same for every R, so that the truncation curve carries no sampling noise. The
 // input and readout weights stay trained throughout.
 func AnalyzeRun(dir string, ac AnalysisConfig) (*Analysis, error) {
 	if err := ac.Validate(); err != nil {
@@ -46,8 +46,8 @@ func AnalyzeRun(dir string, ac AnalysisConfig) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	batch := task.Sample(rand.New(rand.NewPCG(ac.TestSeed, 3)), ac.TestBatch)
-	m.DrawNoise(rand.New(rand.NewPCG(ac.TestSeed, 4)), batch)
+	batch := testBatch(task, ac.TestBatch, ac.TestSeed, evalStream)
+	m.DrawNoise(rand.New(rand.NewPCG(ac.TestSeed, evalNoiseStream)), batch)
 
 	wrec := m.Params.Get("wrec")
 	N := m.Config.N

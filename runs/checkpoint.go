@@ -32,6 +32,7 @@ type checkpointIndex struct {
 	NoiseRNG  []byte `json:"noise_rng"`
 	Snapshots bool   `json:"snapshots"`
 	Spectra   bool   `json:"spectra"`
+	Stop      bool   `json:"stop,omitempty"`
 }
 
 // trainState is what a checkpoint saves and restores.
@@ -46,6 +47,7 @@ type trainState struct {
 	// prev holds the parameters before the last update (trainers'
 	// Event.Prev), which a diverging resumed run falls back to.
 	prev map[string][]float64
+	stop *trainers.StopAtLoss
 }
 
 // save writes a checkpoint of st after epoch (the metrics hold epochs
@@ -84,6 +86,12 @@ func (st *trainState) save(dir string, epoch int) error {
 		idx.Spectra = true
 		for k, a := range SpectraArrays(st.spectra) {
 			arrays["spectra/"+k] = a
+		}
+	}
+	if st.stop != nil {
+		idx.Stop = true
+		for k, a := range stopArrays(st.stop) {
+			arrays["stop/"+k] = a
 		}
 	}
 	var err error
@@ -180,6 +188,11 @@ func (st *trainState) load(dir string) (int, error) {
 			for i := 0; i < a.Shape[0]; i++ {
 				st.spectra.Values[name] = append(st.spectra.Values[name], append([]float64(nil), a.Data[i*cols:(i+1)*cols]...))
 			}
+		}
+	}
+	if st.stop != nil && idx.Stop {
+		if err := loadStopArrays(st.stop, arrays["stop/epoch"], arrays["stop/loss"]); err != nil {
+			return 0, fmt.Errorf("checkpoint: %w", err)
 		}
 	}
 	if err := st.batchSrc.UnmarshalBinary(idx.BatchRNG); err != nil {

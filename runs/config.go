@@ -58,6 +58,13 @@ type Config struct {
 	// seeded initialisation (Model.G and the seed's draw of the weights
 	// are then unused), names that file.
 	Init *InitFile `json:"init,omitempty"`
+	// StopEvery > 0 measures the test loss every that many epochs on a
+	// fixed batch of StopBatch test trials (a stream of its own, or a trial
+	// file's held-out trials) and ends training, with status stopped, once
+	// it is below StopLoss.
+	StopEvery int     `json:"stop_every,omitempty"`
+	StopLoss  float64 `json:"stop_loss,omitempty"`
+	StopBatch int     `json:"stop_batch,omitempty"`
 }
 
 // InitFile names the weights file a run started from: its absolute path
@@ -73,6 +80,9 @@ type InitFile struct {
 // it by two to four orders of magnitude).
 const DefaultDivergeFactor = 100
 
+// DefaultStopBatch is the number of test trials of the stop-loss test.
+const DefaultStopBatch = 256
+
 // DefaultConfig returns the paper's protocol for a task (SPEC.md): N = 256,
 // Adam with lr0 = 0.05, batch 32, wi, wrec and wo trained, and 1000, 2000
 // or 6000 epochs for flip-flop, Mante and Romo. The fixed-point task gets
@@ -83,7 +93,14 @@ const DefaultDivergeFactor = 100
 // and wo (the task has no input, so h0 = 0 untrained cannot learn). Every
 // task stops as diverged when its loss exceeds DefaultDivergeFactor
 // times the initial loss.
+//
+// A task "file:PATH" (a trial file, package trialfile) gets the flip-flop
+// protocol with the model sized for the file and the file's dt, if it
+// records one.
 func DefaultConfig(task string) (Config, error) {
+	if path, ok := ParseFileTask(task); ok {
+		return defaultFileConfig(path)
+	}
 	t, err := tasks.New(task, tasks.DefaultDt)
 	if err != nil {
 		return Config{}, err
@@ -157,6 +174,23 @@ func (c Config) Validate() error {
 		return fmt.Errorf("spectra-every = %d: must be >= 0", c.SpectraEvery)
 	case c.DivergeFactor != 0 && !(c.DivergeFactor >= 1 && !math.IsInf(c.DivergeFactor, 0)):
 		return fmt.Errorf("diverge-factor = %v: must be 0 (off) or finite and >= 1", c.DivergeFactor)
+	case c.StopEvery < 0:
+		return fmt.Errorf("stop-every = %d: must be >= 1 (0 in config.json: no stop)", c.StopEvery)
+	case c.StopEvery == 0 && (c.StopLoss != 0 || c.StopBatch != 0):
+		return fmt.Errorf("stop-loss = %v, stop-batch = %d without stop-every: set stop-every >= 1", c.StopLoss, c.StopBatch)
+	case c.StopEvery > 0 && (!(c.StopLoss >= 0) || math.IsInf(c.StopLoss, 0)):
+		return fmt.Errorf("stop-loss = %v: must be finite and >= 0", c.StopLoss)
+	case c.StopEvery > 0 && c.StopBatch < 1:
+		return fmt.Errorf("stop-batch = %d: must be >= 1", c.StopBatch)
+	}
+	if c.Task == FileTask {
+		t, err := c.newFileTask()
+		if err != nil {
+			return err
+		}
+		if err := t.CheckBatch(c.Batch); err != nil {
+			return err
+		}
 	}
 	if _, err := models.ParseDtype(string(c.Dtype)); err != nil {
 		return err
@@ -199,14 +233,21 @@ func (c *Config) SizeToTask() error {
 // Label names the run for figure titles: the task and g, or the task and
 // the weights file it started from.
 func (c Config) Label() string {
-	if c.Init != nil {
-		return fmt.Sprintf("%s, init %s", c.Task, filepath.Base(c.Init.Path))
+	task := c.Task
+	if s, err := c.FileSpec(); err == nil {
+		task = FileTaskPrefix + filepath.Base(s.Path)
 	}
-	return fmt.Sprintf("%s, g = %g", c.Task, c.Model.G)
+	if c.Init != nil {
+		return fmt.Sprintf("%s, init %s", task, filepath.Base(c.Init.Path))
+	}
+	return fmt.Sprintf("%s, g = %g", task, c.Model.G)
 }
 
 // task returns the task with its parameters at the model's dt.
 func (c Config) task() (tasks.Task, error) {
+	if c.Task == FileTask {
+		return c.newFileTask()
+	}
 	params := map[string]any{}
 	if len(c.TaskParams) > 0 {
 		if err := json.Unmarshal(c.TaskParams, &params); err != nil {
@@ -229,6 +270,15 @@ func (c Config) task() (tasks.Task, error) {
 // Resolve fills TaskParams with every parameter of the task, so that the
 // saved config.json does not depend on the defaults of a later version.
 func (c *Config) Resolve() error {
+	if c.Task == FileTask {
+		t, err := c.newFileTask()
+		if err != nil {
+			return err
+		}
+		s, _ := c.FileSpec()
+		c.SetFileSpec(s.Resolved(t))
+		return nil
+	}
 	t, err := c.NewTask()
 	if err != nil {
 		return err

@@ -10,8 +10,11 @@
 //	weights_init.npz    wi, wrec, wo, brec, h0 at initialisation (float64)
 //	weights_final.npz   the same arrays after training
 //	metrics.csv         epoch, loss, grad_norm
-//	result.json         status (completed, diverged, interrupted), epochs
-//	                    done, final loss, wall time
+//	result.json         status (completed, stopped, diverged, interrupted),
+//	                    epochs done, final loss, wall time; a stopped run
+//	                    also the epoch and the test loss of its stop
+//	stop.csv            with stop-every: epoch, test_loss of every
+//	                    stop-loss test
 //	activity.npz        optional (Run.Activity): states and outputs of test
 //	                    trials
 //	snapshots.npz       optional: epochs [S] and one [S, ...] array per
@@ -22,5 +25,7 @@
 //
 // Seeds: the model is initialised from Seed; training batches are drawn
 // from a PCG stream (Seed, 1) and noise samples from (Seed, 2), so one seed
-// fixes the whole run.
+// fixes the whole run. A trial file's training batches are instead a
+// function of (Seed, epoch) (package trialfile); the stop-loss test batch
+// comes from (Seed, 5) and its noise from (Seed, 6).
 package runs

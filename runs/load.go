@@ -66,8 +66,8 @@ type EvalConfig struct {
 }
 
 // EvalBatch returns the trials Eval measures: Batch trials of the run's
-// task drawn from the stream (Seed, 3), with noise for model m from
-// (Seed, 4).
+// task drawn from the stream (Seed, 3) (a trial file's first Batch
+// held-out trials), with noise for model m from (Seed, 4).
 func (r *Run) EvalBatch(m *rnn.Model, ec EvalConfig) (*datasets.Batch, error) {
 	if ec.Batch < 1 {
 		return nil, fmt.Errorf("batch = %d: must be >= 1", ec.Batch)
@@ -76,19 +76,19 @@ func (r *Run) EvalBatch(m *rnn.Model, ec EvalConfig) (*datasets.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(ec.Seed, 3))
 	var b *datasets.Batch
 	if ec.TestTrials {
-		b = task.Test(rng, ec.Batch)
+		b = task.Test(rand.New(rand.NewPCG(ec.Seed, evalStream)), ec.Batch)
 	} else {
-		b = task.Sample(rng, ec.Batch)
+		b = testBatch(task, ec.Batch, ec.Seed, evalStream)
 	}
-	m.DrawNoise(rand.New(rand.NewPCG(ec.Seed, 4)), b)
+	m.DrawNoise(rand.New(rand.NewPCG(ec.Seed, evalNoiseStream)), b)
 	return b, nil
 }
 
 // Eval returns the loss of model m, built for this run, on a fresh batch of
-// the run's task.
+// the run's task; for a trial file, on its first Batch held-out trials (all
+// of them when fewer are held out: Config.TestNote says so).
 func (r *Run) Eval(m *rnn.Model, ec EvalConfig) (float64, error) {
 	b, err := r.EvalBatch(m, ec)
 	if err != nil {

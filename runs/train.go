@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rnnlab/rnnlab/datasets"
+	"github.com/rnnlab/rnnlab/datasets/trialfile"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models/rnn"
 	"github.com/rnnlab/rnnlab/trainers"
@@ -30,6 +31,7 @@ const (
 	ResultFile       = "result.json"
 	SnapshotsFile    = "snapshots.npz"
 	SpectraFile      = "dw_spectra.npz"
+	StopFile         = "stop.csv"
 )
 
 // Statuses of a run in result.json.
@@ -38,6 +40,7 @@ const (
 	Diverged    = trainers.StatusDiverged
 	Interrupted = trainers.StatusInterrupted
 	Failed      = trainers.StatusFailed
+	Stopped     = trainers.StatusStopped
 )
 
 // Options are the parts of a training run that are not in its Config.
@@ -72,7 +75,14 @@ type Result struct {
 	FinalLoss *float64 `json:"final_loss"`
 	Message   string   `json:"message,omitempty"`
 	Seconds   float64  `json:"seconds"`
+	// StoppedEpoch and StopTestLoss are set when the stop-loss test ended
+	// training (status stopped): the epoch and the test loss below target.
+	StoppedEpoch int      `json:"stopped_epoch,omitempty"`
+	StopTestLoss *float64 `json:"stop_test_loss,omitempty"`
 }
+
+// finished reports whether a status ends a run for good.
+func finished(status string) bool { return status == Completed || status == Stopped }
 
 // Train runs the training that cfg describes and writes the run directory
 // dir (see the package documentation). Everything is checked before the
@@ -158,6 +168,9 @@ func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
 		if json.Unmarshal(b, &res) == nil && res.Status == Completed {
 			return nil, fmt.Errorf("run %s is complete: nothing to resume", dir)
 		}
+		if json.Unmarshal(b, &res) == nil && res.Status == Stopped {
+			return nil, fmt.Errorf("run %s is complete: it stopped at epoch %d, its test loss below stop-loss; nothing to resume", dir, res.StoppedEpoch)
+		}
 	}
 	cfg := r.Config
 	init, err := ReadWeights(filepath.Join(dir, WeightsInitFile), cfg.Model)
@@ -191,6 +204,9 @@ func newTrainState(cfg Config, m *rnn.Model) (*trainState, error) {
 	}
 	st := &trainState{m: m, opt: opt, met: &trainers.Metrics{},
 		batchSrc: rand.NewPCG(cfg.Seed, 1), noiseSrc: rand.NewPCG(cfg.Seed, 2)}
+	if cfg.StopEvery > 0 {
+		st.stop = &trainers.StopAtLoss{Every: cfg.StopEvery, Below: cfg.StopLoss}
+	}
 	if cfg.SnapshotEvery > 0 {
 		st.snaps = &trainers.Snapshots{Every: cfg.SnapshotEvery}
 	}
@@ -212,8 +228,16 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 		return nil, err
 	}
 	batchRNG, noiseRNG := rand.New(st.batchSrc), rand.New(st.noiseSrc)
-	batch := func(int) (*datasets.Batch, error) {
-		b := task.Sample(batchRNG, cfg.Batch)
+	// A trial file's batches are a function of (seed, epoch); a
+	// generator's come from the batch stream.
+	file, _ := task.(*trialfile.Task)
+	batch := func(e int) (*datasets.Batch, error) {
+		var b *datasets.Batch
+		if file != nil {
+			b = file.TrainBatch(cfg.Seed, e-1, cfg.Batch)
+		} else {
+			b = task.Sample(batchRNG, cfg.Batch)
+		}
 		m.DrawNoise(noiseRNG, b)
 		return b, nil
 	}
@@ -228,6 +252,16 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 		st.prev = ev.Prev // for a checkpoint on interruption
 		return nil
 	}))
+	// Before the checkpoint hook, so that a checkpoint holds the test of
+	// its own epoch.
+	if st.stop != nil {
+		loss, err := stopLoss(cfg, task, m)
+		if err != nil {
+			return nil, err
+		}
+		st.stop.Loss = loss
+		hooks = append(hooks, st.stop)
+	}
 	if cfg.CheckpointEvery > 0 {
 		hooks = append(hooks, &checkpointHook{every: cfg.CheckpointEvery, dir: dir, st: st})
 	}
@@ -248,6 +282,12 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 	met, trainErr := trainers.Run(ctx, eng, st.opt, batch, tc, hooks...)
 
 	res := &Result{Status: trainers.Status(trainErr)}
+	var stopped *trainers.StoppedError
+	if errors.As(trainErr, &stopped) {
+		// Reaching the target is success: the run is finished.
+		res.StoppedEpoch, res.StopTestLoss, res.Message = stopped.Epoch, &stopped.Loss, stopped.Error()
+		trainErr = nil
+	}
 	// Interrupted between epochs: the state is that after met.Len()
 	// epochs, and resuming continues from there. The checkpoint is written
 	// whatever checkpoint-every says.
@@ -276,10 +316,10 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
-	if err := writeOutputs(dir, m, met, st.snaps, st.spectra, res); err != nil {
+	if err := writeOutputs(dir, m, met, st, res); err != nil {
 		return res, errors.Join(trainErr, err)
 	}
-	if res.Status == Completed {
+	if finished(res.Status) {
 		st.removeCheckpoints(dir)
 	}
 	return res, trainErr
@@ -294,7 +334,8 @@ func (st *trainState) removeCheckpoints(dir string) {
 	}
 }
 
-func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, snaps *trainers.Snapshots, spectra *trainers.DWSpectra, res *Result) error {
+func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, st *trainState, res *Result) error {
+	snaps, spectra := st.snaps, st.spectra
 	if met == nil {
 		met = &trainers.Metrics{}
 	}
@@ -311,6 +352,11 @@ func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, snaps *traine
 	}
 	if spectra != nil && len(spectra.Epochs) > 0 {
 		if err := fileio.WriteNPZ(filepath.Join(dir, SpectraFile), SpectraArrays(spectra)); err != nil {
+			return err
+		}
+	}
+	if st.stop != nil {
+		if err := writeStopChecks(filepath.Join(dir, StopFile), st.stop); err != nil {
 			return err
 		}
 	}

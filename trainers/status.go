@@ -16,7 +16,8 @@ const (
 
 // Status classifies the error Run returned: nil is StatusCompleted, a
 // *DivergedError StatusDiverged, a cancelled or expired context
-// StatusInterrupted (Ctrl-C), anything else StatusFailed.
+// StatusInterrupted (Ctrl-C), a *StoppedError StatusStopped, anything else
+// StatusFailed.
 func Status(err error) string {
 	var de *DivergedError
 	switch {
@@ -26,6 +27,8 @@ func Status(err error) string {
 		return StatusDiverged
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return StatusInterrupted
+	case IsStopped(err):
+		return StatusStopped
 	}
 	return StatusFailed
 }

@@ -16,6 +16,7 @@ func TestStatus(t *testing.T) {
 		{fmt.Errorf("epoch 3: %w", &DivergedError{Epoch: 3}), StatusDiverged},
 		{context.Canceled, StatusInterrupted},
 		{fmt.Errorf("run: %w", context.DeadlineExceeded), StatusInterrupted},
+		{fmt.Errorf("epoch 5: hook: %w", &StoppedError{Epoch: 5}), StatusStopped},
 		{errors.New("disk on fire"), StatusFailed},
 	}
 	for _, c := range cases {

@@ -35,12 +35,14 @@ the shuffle loss without shuffles are written as null.`,
 			if err := ac.Validate(); err != nil {
 				return usage(err)
 			}
-			if _, err := runs.Load(dir); err != nil {
+			r, err := runs.Load(dir)
+			if err != nil {
 				return usage(err)
 			}
 			if _, err := runs.ReadMetrics(dir); err != nil {
 				return usage(fmt.Errorf("run %s: %w", dir, err))
 			}
+			printTestNote(cmd.ErrOrStderr(), r.Config, ac.TestBatch)
 			a, err := runs.AnalyzeRun(dir, ac)
 			if err != nil {
 				return usage(err)

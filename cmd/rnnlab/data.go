@@ -32,8 +32,9 @@ func newDataCmd() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	download.AddCommand(newDownloadSSTCmd())
-	cmd.AddCommand(download)
-	for _, c := range []*cobra.Command{download, download.Commands()[0]} {
+	trials := newDataTrialsCmd()
+	cmd.AddCommand(download, trials)
+	for _, c := range []*cobra.Command{download, download.Commands()[0], trials} {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
 	}
 	return cmd

@@ -22,9 +22,10 @@ func newEvalCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "eval",
-		Short: "Print the loss of a trained run on a fresh test batch, as JSON",
+		Short: "Print the loss of a trained run on a fresh test batch (a trial file's held-out trials), as JSON",
 		Long: `Print the mean loss of the run's final weights (or of --weights) on a
-batch of the run's task drawn with --seed, as JSON. A loss that is not
+batch of the run's task drawn with --seed (a trial file's first --batch
+held-out trials), as JSON. A loss that is not
 finite is written as null (and said on stderr). --test-trials uses the
 task's test batch instead, whose first trial is the authors' fixed test
 trial: the trials rnnlab activity writes for the same --batch and --seed.`,
@@ -53,6 +54,7 @@ trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 			if err != nil {
 				return usage(err)
 			}
+			printTestNote(cmd.ErrOrStderr(), r.Config, batch)
 			ec := runs.EvalConfig{Batch: batch, Seed: seed, Engine: engine, Dtype: models.Dtype(dtype), TestTrials: testTrials}
 			loss, err := r.Eval(m, ec)
 			if err != nil {
@@ -62,7 +64,7 @@ trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 				weights = "weights_final.npz"
 			}
 			out, err := fileio.MarshalJSON(map[string]any{
-				"run": dir, "weights": weights, "task": r.Config.Task,
+				"run": dir, "weights": weights, "task": taskLabel(r.Config),
 				"batch": batch, "seed": seed, "test_trials": testTrials, "loss": loss,
 			})
 			if err != nil {

@@ -104,6 +104,7 @@ DIR' then writes the summary.`,
 			}
 			o := sweep.Options{Jobs: jobs, Shard: sh}
 			stderr := cmd.ErrOrStderr()
+			printTestNote(stderr, cfg, spec.Analysis.TestBatch)
 			if !quiet {
 				o.Progress = stderr
 				src := ""
@@ -111,7 +112,7 @@ DIR' then writes the summary.`,
 					src = " (from the environment)"
 				}
 				fmt.Fprintf(stderr, "sweep %s: g %v x %d samples = %d cells (N %d, %d epochs), shard %s%s, %d at a time -> %s\n",
-					cfg.Task, gs, spec.Samples, len(gs)*spec.Samples, cfg.Model.N, cfg.Epochs, sh, src, jobs, out)
+					taskLabel(cfg), gs, spec.Samples, len(gs)*spec.Samples, cfg.Model.N, cfg.Epochs, sh, src, jobs, out)
 			}
 			n, err := sweep.Run(cmd.Context(), spec, out, o)
 			if err != nil {

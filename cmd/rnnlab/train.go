@@ -20,8 +20,11 @@ func newTrainCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "Train a rate RNN on one of the paper's tasks and write a run directory",
-		Long: `Train a rate RNN on flipflop, mante, romo, fixedpoint or cosine.
+		Short: "Train a rate RNN on one of the paper's tasks or a trial file and write a run directory",
+		Long: `Train a rate RNN on flipflop, mante, romo, fixedpoint or cosine, or on the
+trials of a trial file (--task file:PATH.npz, see docs/tasks.md; 10% of its
+trials are held out for testing unless --test-fraction or --test-file say
+otherwise).
 
 Defaults are the paper's protocol for the chosen task (N 256, Adam with
 lr0/N, lr0 0.05, batch 32; 1000, 2000 and 6000 epochs for flipflop, mante and
@@ -31,13 +34,17 @@ weights_init.npz, weights_final.npz, metrics.csv and result.json; a run that
 diverges (a non-finite loss, or one above --diverge-factor times the first)
 or is interrupted (Ctrl-C) still writes them, with what it had: a diverged
 run the last good weights, an interrupted one also a checkpoint.
+With --stop-loss L, the test loss on a fixed batch is measured every
+--stop-every epochs (stop.csv) and training ends, with status stopped, once it
+is below L.
 
-Exit status: 0 completed, 1 diverged, interrupted or failed, 2 refused
+Exit status: 0 completed or stopped, 1 diverged, interrupted or failed, 2 refused
 before training (a bad flag or input file, an existing run directory, a
 network that cannot learn, --resume of a finished run).`,
 		Example: `  rnnlab train --task flipflop --g 0.9 --out runs/ff
   rnnlab train --task mante --g 0.9 --engine autodiff --dtype float32 --out runs/mante
-  rnnlab train --task flipflop --n 64 --epochs 300 --task-params '{"t_max": 30}' --out runs/small`,
+  rnnlab train --task flipflop --n 64 --epochs 300 --task-params '{"t_max": 30}' --out runs/small
+  rnnlab train --task file:decision.npz --n 64 --epochs 500 --stop-loss 1e-3 --stop-every 20 --out runs/decision`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if resume {
 				return resumeRun(cmd, out, quiet)
@@ -50,7 +57,7 @@ network that cannot learn, --resume of a finished run).`,
 				return usagef("--g sets the seeded initialisation, which --init replaces: drop --g (config.json records the init file)")
 			}
 			if out == "" {
-				out = filepath.Join("runs", fmt.Sprintf("%s_g%g_seed%d", cfg.Task, cfg.Model.G, cfg.Seed))
+				out = filepath.Join("runs", fmt.Sprintf("%s_g%g_seed%d", defaultOutName(cfg), cfg.Model.G, cfg.Seed))
 			}
 			o := runs.Options{Force: force, InitFile: initPath}
 			stderr := cmd.ErrOrStderr()
@@ -62,7 +69,7 @@ network that cannot learn, --resume of a finished run).`,
 						start = "init " + initPath
 					}
 					fmt.Fprintf(stderr, "training %s: N %d, %s, %d epochs of %d trials, %s lr %.3g, engine %s/%s, seed %d -> %s\n",
-						cfg.Task, cfg.Model.N, start, cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR(),
+						taskLabel(cfg), cfg.Model.N, start, cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR(),
 						cfg.Engine, cfg.Dtype, cfg.Seed, out)
 				}
 			}
@@ -120,8 +127,12 @@ func report(w io.Writer, r *runs.Result, dir string) {
 	if r.FinalLoss != nil {
 		loss = fmt.Sprintf("%.4g", *r.FinalLoss)
 	}
-	fmt.Fprintf(w, "%s after %d epochs in %.1fs: last training loss %s; results in %s\n",
-		r.Status, r.EpochsDone, r.Seconds, loss, dir)
+	stop := ""
+	if r.StopTestLoss != nil {
+		stop = fmt.Sprintf(" (test loss %.4g below stop-loss at epoch %d)", *r.StopTestLoss, r.StoppedEpoch)
+	}
+	fmt.Fprintf(w, "%s after %d epochs%s in %.1fs: last training loss %s; results in %s\n",
+		r.Status, r.EpochsDone, stop, r.Seconds, loss, dir)
 }
 
 // resumeFlagsOnly refuses every flag but --resume, --out and --quiet: a

@@ -22,7 +22,7 @@ def trial(rng, T=60):
     y = np.zeros((T, 1))
     m = np.zeros((T, 1))
     m[:5] = 1  # fixation: output 0
-    x[5:25, 0] = c + 0.1 * rng.standard_normal(20)
+    x[5:25, 0] = c + 0.3 * rng.standard_normal(20)
     y[35:] = 0.5 * np.sign(c)
     m[35:] = 1
     return x, y, m

@@ -104,8 +104,8 @@ DIR' then writes the summary.`,
 			}
 			o := sweep.Options{Jobs: jobs, Shard: sh}
 			stderr := cmd.ErrOrStderr()
-			printTestNote(stderr, cfg, spec.Analysis.TestBatch)
 			if !quiet {
+				printTestNote(stderr, cfg, spec.Analysis.TestBatch)
 				o.Progress = stderr
 				src := ""
 				if fromEnv && shard == "" {

@@ -71,6 +71,9 @@ network that cannot learn, --resume of a finished run).`,
 					fmt.Fprintf(stderr, "training %s: N %d, %s, %d epochs of %d trials, %s lr %.3g, engine %s/%s, seed %d -> %s\n",
 						taskLabel(cfg), cfg.Model.N, start, cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR(),
 						cfg.Engine, cfg.Dtype, cfg.Seed, out)
+					if cfg.StopEvery > 0 {
+						printTestNote(stderr, cfg, cfg.StopBatch)
+					}
 				}
 			}
 			res, err := runs.Train(cmd.Context(), cfg, out, o)

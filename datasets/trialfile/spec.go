@@ -98,6 +98,9 @@ func cachedRead(path, want string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trial file: %w", err)
 	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("trial file %s: not a regular file", path)
+	}
 	key := cacheKey{abs, st.Size(), st.ModTime()}
 	cache.Lock()
 	f := cache.files[key]

@@ -167,3 +167,39 @@ func TestHeldOutAndSample(t *testing.T) {
 		t.Fatalf("TestNote with nothing held out = %q", n)
 	}
 }
+
+// TestOpen checks Open: the recorded hashes are enforced (the error names
+// both), Resolved fills the split, and a directory is not a trial file.
+func TestOpen(t *testing.T) {
+	f := writeFile(t, labelled(30, 2), 0)
+	task, err := Open(Spec{Path: f.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Spec{Path: f.Path}.Resolved(task)
+	if s.SHA256 != f.SHA256 || *s.TestFraction != DefaultTestFraction || *s.SplitSeed != DefaultSplitSeed {
+		t.Fatalf("Resolved = %+v", s)
+	}
+	if _, err := Open(s); err != nil {
+		t.Fatalf("Open(resolved): %v", err)
+	}
+	if err := Write(f.Path, labelled(31, 2), 0); err != nil {
+		t.Fatal(err)
+	}
+	now, _ := Hash(f.Path)
+	_, err = Open(s)
+	if err == nil || !strings.Contains(err.Error(), f.SHA256) || !strings.Contains(err.Error(), now) {
+		t.Fatalf("Open of a changed file: %v, want an error naming %s and %s", err, f.SHA256, now)
+	}
+	if _, err := Open(Spec{Path: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("Open of a directory: %v", err)
+	}
+	tf := writeFile(t, labelled(5, 2), 0)
+	withTest, err := Open(Spec{Path: f.Path, TestFile: tf.Path})
+	if err != nil || withTest.HeldOutTrials() != 5 || withTest.TrainTrials() != 31 {
+		t.Fatalf("Open with a test file: %v", err)
+	}
+	if r := (Spec{Path: f.Path, TestFile: tf.Path}).Resolved(withTest); r.TestSHA256 != tf.SHA256 || r.TestFraction != nil {
+		t.Fatalf("Resolved with a test file = %+v", r)
+	}
+}

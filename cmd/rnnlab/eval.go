@@ -16,6 +16,7 @@ import (
 func newEvalCmd() *cobra.Command {
 	var (
 		dir, weights, engine, dtype string
+		task                        string
 		batch                       int
 		seed                        uint64
 		testTrials                  bool
@@ -30,7 +31,9 @@ finite is written as null (and said on stderr). --test-trials uses the
 task's test batch instead, whose first trial is the authors' fixed test
 trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 		Example: `  rnnlab eval --run runs/ff
-  rnnlab eval --run runs/ff --weights runs/ff/weights_init.npz --batch 512 --seed 2`,
+  rnnlab eval --run runs/ff --weights runs/ff/weights_init.npz --batch 512 --seed 2
+  rnnlab eval --run runs/file --task flipflop        # a trial-file run on fresh generator trials
+  rnnlab eval --run runs/ff --task file:test.npz     # a run on every trial of a trial file`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" {
 				return usagef("run: give the run directory with --run")
@@ -49,6 +52,11 @@ trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 			r, err := runs.Load(dir)
 			if err != nil {
 				return usage(err)
+			}
+			if task != "" {
+				if r, err = evalOn(r, task); err != nil {
+					return usage(err)
+				}
 			}
 			m, err := r.Model(weights)
 			if err != nil {
@@ -85,5 +93,29 @@ trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 	fs.StringVar(&engine, "engine", "", "engine (default: the run's)")
 	fs.StringVar(&dtype, "dtype", "", "precision (default: the run's)")
 	fs.BoolVar(&testTrials, "test-trials", false, "evaluate on the task's test batch (trial 0 the fixed test trial), as rnnlab activity writes it")
+	fs.StringVar(&task, "task", "", "evaluate on this task instead of the run's (same inputs, outputs and dt): a built-in task at its defaults, or file:PATH.npz, all of whose trials are the test set")
 	return cmd
+}
+
+// evalOn returns r with its task replaced by task for an evaluation: a
+// built-in task at its defaults (at the run's dt), or a trial file all of
+// whose trials are test trials. Inputs, outputs and dt must match the
+// run's model.
+func evalOn(r *runs.Run, task string) (*runs.Run, error) {
+	tc, err := runs.DefaultConfig(task)
+	if err != nil {
+		return nil, fmt.Errorf("task: %w", err)
+	}
+	cfg := r.Config
+	cfg.Task, cfg.TaskParams = tc.Task, nil
+	if cfg.Task == runs.FileTask {
+		s, _ := tc.FileSpec()
+		s.TestFile = s.Path // every trial is a test trial
+		cfg.SetFileSpec(s)
+		cfg.Batch = 1
+	}
+	if _, err := cfg.NewTask(); err != nil {
+		return nil, fmt.Errorf("task %s for run %s: %w", task, r.Dir, err)
+	}
+	return &runs.Run{Dir: r.Dir, Config: cfg}, nil
 }

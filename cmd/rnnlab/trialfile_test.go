@@ -72,6 +72,23 @@ func TestTrialFileCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "using all 40") {
 		t.Fatalf("analyze: exit %d, stderr %q", code, stderr)
 	}
+	// eval --task: the same weights on fresh generator trials, and on
+	// every trial of the file.
+	m, _ := r.Model("")
+	gen := *r
+	gen.Config.Task, gen.Config.TaskParams = "flipflop", nil
+	want, _ := gen.Eval(m, runs.EvalConfig{Batch: 512, Seed: 1000})
+	code, stdout, stderr = rnnlab(t, "eval", "--run", dir, "--task", "flipflop")
+	if json.Unmarshal([]byte(stdout), &ev); code != 0 || ev.Loss != want || ev.Task != "flipflop" {
+		t.Errorf("eval --task flipflop: exit %d, %s %s; want loss %v", code, stdout, stderr, want)
+	}
+	code, stdout, stderr = rnnlab(t, "eval", "--run", dir, "--task", "file:"+path, "--batch", "200")
+	if json.Unmarshal([]byte(stdout), &ev); code != 0 || strings.Contains(stderr, "note:") || !(ev.Loss > 0) {
+		t.Errorf("eval --task file: on all 200 trials: exit %d, %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := rnnlab(t, "eval", "--run", dir, "--task", "mante"); code != exitUsage || !strings.Contains(stderr, "4 inputs") {
+		t.Errorf("eval --task mante on a flip-flop network: exit %d, %q", code, stderr)
+	}
 	if code, _, stderr := rnnlab(t, "train", "--resume", "--out", dir); code == 0 || !strings.Contains(stderr, "complete") {
 		t.Errorf("resuming a stopped run: exit %d, %q", code, stderr)
 	}

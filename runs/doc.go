@@ -27,5 +27,5 @@
 // from a PCG stream (Seed, 1) and noise samples from (Seed, 2), so one seed
 // fixes the whole run. A trial file's training batches are instead a
 // function of (Seed, epoch) (package trialfile); the stop-loss test batch
-// comes from (Seed, 5) and its noise from (Seed, 6).
+// comes from (Seed, 7) and its noise from (Seed, 8).
 package runs

@@ -13,7 +13,7 @@ import (
 )
 
 // stopLoss returns the test loss of the stop-loss test: StopBatch trials
-// drawn once from the stream (Seed, 5) with noise from (Seed, 6) (a trial
+// drawn once from the stream (Seed, 7) with noise from (Seed, 8) (a trial
 // file's first held-out trials), measured by a hand-written engine of its
 // own in the run's precision, so that the test changes nothing the training
 // uses.

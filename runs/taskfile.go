@@ -97,10 +97,11 @@ func (c Config) newFileTask() (*trialfile.Task, error) {
 }
 
 // Test-batch streams: eval and analyze draw from (seed, 3) with noise from
-// (seed, 4); the stop-loss test batch from (Seed, 5) with noise (Seed, 6).
+// (seed, 4); the stop-loss test batch from (Seed, 7) with noise (Seed, 8)
+// (streams 5 and 6 are the learnability check's).
 const (
 	evalStream, evalNoiseStream = 3, 4
-	stopStream, stopNoiseStream = 5, 6
+	stopStream, stopNoiseStream = 7, 8
 )
 
 // testBatch returns a test batch of b trials of task: for a trial file

@@ -83,6 +83,9 @@ func writeTasksText(w io.Writer, infos []tasks.Info) {
 		}
 		tw.Flush()
 	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "file:PATH.npz: the trials of a trial file (input [K, T, Din], target and mask [K, T, Dout], optional dt; docs/tasks.md)")
+	fmt.Fprintln(w, "  no parameters; --test-fraction (0.1) or --test-file set the held-out trials")
 }
 
 func writeTasksMarkdown(w io.Writer, infos []tasks.Info) {

@@ -29,6 +29,7 @@ func tinySpec(t testing.TB) Spec {
 	s.Train.Model.N = 24
 	s.Train.Epochs = 40
 	s.G = []float64{0, 0.6}
+	s.Samples = 1
 	return s
 }
 

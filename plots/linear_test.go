@@ -22,6 +22,7 @@ func TestLinearFigures(t *testing.T) {
 	}
 	s.Train.Model.N, s.Train.Epochs = 12, 20
 	s.G, s.Targets, s.BaseRates = []float64{0, 0.5}, []float64{0.5}, []float64{0.015}
+	s.Samples = 1
 	dir := filepath.Join(t.TempDir(), "lin")
 	if _, err := linear.Run(context.Background(), s, dir, linear.Options{Jobs: 1}); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,8 @@ import (
 type Results struct {
 	Dir    string
 	Preset string
+	// Seed is the base seed of every experiment.
+	Seed   uint64
 	Stages []Stage
 	// Seconds is the wall time spent by the invocations so far.
 	Seconds float64
@@ -47,6 +49,9 @@ type LinearResults struct {
 	Spec    linear.Spec
 	Cells   []*linear.CellResult
 	Metrics []*trainers.Metrics
+	// Predictions holds each cell's theory.json (nil where the theory
+	// could not be computed).
+	Predictions []*linear.Prediction
 }
 
 // SentimentResults is a finished LSTM run with its truncation analysis.
@@ -67,7 +72,7 @@ func Load(dir string) (*Results, error) {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, StateFile), err)
 	}
-	r := &Results{Dir: dir, Preset: st.Preset, Stages: st.Stages, Seconds: st.Seconds,
+	r := &Results{Dir: dir, Preset: st.Preset, Seed: st.seed(), Stages: st.Stages, Seconds: st.Seconds,
 		Sweeps: map[string]*SweepResults{}, Missing: map[string]string{}}
 	for _, task := range Tasks {
 		s, err := loadSweep(SweepDir(dir, task))
@@ -127,6 +132,11 @@ func loadLinear(dir string) (*LinearResults, error) {
 			return nil, err
 		}
 		l.Metrics = append(l.Metrics, m)
+		pred, err := linear.ReadPrediction(linear.CellDir(dir, c))
+		if err != nil {
+			pred = nil // the cell records why (Theory.Error); claim 5 reports it
+		}
+		l.Predictions = append(l.Predictions, pred)
 	}
 	return l, nil
 }

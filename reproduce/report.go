@@ -19,6 +19,10 @@ import (
 // Report is what a reproduction found: the stages run and the six claims.
 type Report struct {
 	Preset string `json:"preset"`
+	// Seed is the base seed of every experiment (--seed).
+	Seed uint64 `json:"seed"`
+	// Paper is the citation of the claims.
+	Paper string `json:"paper"`
 	// Seconds is the wall time of the invocations that built the results.
 	Seconds float64 `json:"seconds"`
 	// Machine describes where the report was computed: OS/arch, cores,
@@ -33,6 +37,8 @@ type Report struct {
 func newReport(r *Results) *Report {
 	return &Report{
 		Preset:  r.Preset,
+		Seed:    r.Seed,
+		Paper:   Paper,
 		Seconds: r.Seconds,
 		Machine: fmt.Sprintf("%s/%s, %d cores, %s BLAS (%d threads), %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), fblas.Backend(), fblas.Threads(), runtime.Version()),
 		Stages:  r.Stages,
@@ -80,8 +86,8 @@ func duration(s float64) string {
 func (rep *Report) Markdown() []byte {
 	var b bytes.Buffer
 	h, f, n := rep.Counts()
-	fmt.Fprintf(&b, "# rnnlab reproduce: preset %s\n\n", rep.Preset)
-	fmt.Fprintf(&b, "Claims of Schuessler et al. (NeurIPS 2020) as stated in SPEC.md, each with the evidence measured in this run next to the authors' numbers and a verdict computed from the data by package reproduce (criteria stated with each claim).\n\n")
+	fmt.Fprintf(&b, "# rnnlab reproduce: preset %s, seed %d\n\n", rep.Preset, rep.Seed)
+	fmt.Fprintf(&b, "%s\n\n", intro(rep))
 	fmt.Fprintf(&b, "Run time: %s on %s.\n\n", duration(rep.Seconds), rep.Machine)
 	fmt.Fprintf(&b, "**%d of 6 claims hold, %d do not hold, %d not run.**\n\n", h, f, n)
 	b.WriteString("| claim | verdict | key numbers |\n|---|---|---|\n")
@@ -96,12 +102,21 @@ func (rep *Report) Markdown() []byte {
 		fmt.Fprintf(&b, "\n## Claim %d: %s\n\n", c.Number, c.Verdict)
 		fmt.Fprintf(&b, "> %s\n\n", c.Statement)
 		fmt.Fprintf(&b, "**Criterion.** %s\n\n", c.Criterion)
+		if c.Scope != "" {
+			fmt.Fprintf(&b, "**Evidence.** %s\n\n", c.Scope)
+		}
 		if c.Summary != "" {
 			fmt.Fprintf(&b, "**Measured.** %s\n\n", c.Summary)
 		}
-		if len(c.Reasons) > 0 {
-			b.WriteString("**Checks that failed, or notes:**\n\n")
-			for _, r := range c.Reasons {
+		for _, l := range []struct {
+			title string
+			items []string
+		}{{reasonsTitle(c), c.Reasons}, {"Notes", c.Notes}} {
+			if len(l.items) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "**%s:**\n\n", l.title)
+			for _, r := range l.items {
 				fmt.Fprintf(&b, "- %s\n", r)
 			}
 			b.WriteString("\n")
@@ -135,6 +150,21 @@ func (rep *Report) Markdown() []byte {
 	return b.Bytes()
 }
 
+// intro is the report's opening paragraph.
+func intro(rep *Report) string {
+	return "The claims of " + rep.Paper + ", each with the evidence measured in this run, the numbers measured with the authors' published code (PyTorch, float32) where there are some, and a verdict computed from the data by the criterion printed with it. " +
+		"Each criterion was fixed from the paper's statement and from how much its measure varies between networks with the authors' code, before any of these verdicts was seen. " +
+		"\"Holds\" means every check of the criterion passed; \"does not hold\" lists each failed check with its numbers and what would have passed; \"not run\" says which experiment is missing."
+}
+
+// reasonsTitle heads a claim's list of reasons.
+func reasonsTitle(c Claim) string {
+	if c.Verdict == NotRun {
+		return "Why not run"
+	}
+	return "Checks that failed"
+}
+
 func mdCell(s string) string {
 	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
 }
@@ -160,18 +190,19 @@ func (rep *Report) HTML(dir string) ([]byte, error) {
 	}
 	type claim struct {
 		Claim
-		Figs  []fig
-		Class string
+		Figs         []fig
+		Class        string
+		ReasonsTitle string
 	}
 	data := struct {
 		*Report
 		Holds, Fails, NotRun int
-		Time                 string
+		Time, Intro          string
 		Claims               []claim
-	}{Report: rep, Time: duration(rep.Seconds)}
+	}{Report: rep, Time: duration(rep.Seconds), Intro: intro(rep)}
 	data.Holds, data.Fails, data.NotRun = rep.Counts()
 	for _, c := range rep.Claims {
-		cl := claim{Claim: c, Class: strings.ReplaceAll(string(c.Verdict), " ", "-")}
+		cl := claim{Claim: c, ReasonsTitle: reasonsTitle(c), Class: strings.ReplaceAll(string(c.Verdict), " ", "-")}
 		for _, f := range c.Figures {
 			b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
 			if err != nil {
@@ -192,7 +223,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>rnnlab reproduce: preset {{.Preset}}</title>
+<title>rnnlab reproduce: preset {{.Preset}}, seed {{.Seed}}</title>
 <style>
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.4; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
@@ -208,8 +239,8 @@ blockquote { border-left: 4px solid #ccc; margin: 0.5em 0; padding-left: 1em; co
 </style>
 </head>
 <body data-images="pending">
-<h1>rnnlab reproduce: preset {{.Preset}}</h1>
-<p>Claims of Schuessler et al. (NeurIPS 2020) as stated in SPEC.md, each with the evidence measured in this run next to the authors' numbers and a verdict computed from the data (criteria stated with each claim).</p>
+<h1>rnnlab reproduce: preset {{.Preset}}, seed {{.Seed}}</h1>
+<p>{{.Intro}}</p>
 <p>Run time: {{.Time}} on {{.Machine}}.</p>
 <p><strong>{{.Holds}} of 6 claims hold, {{.Fails}} do not hold, {{.NotRun}} not run.</strong></p>
 <table id="claims">
@@ -225,8 +256,10 @@ blockquote { border-left: 4px solid #ccc; margin: 0.5em 0; padding-left: 1em; co
 <h2 id="claim{{.Number}}">Claim {{.Number}}: <span class="{{.Class}}">{{.Verdict}}</span></h2>
 <blockquote>{{.Statement}}</blockquote>
 <p><strong>Criterion.</strong> {{.Criterion}}</p>
+{{if .Scope}}<p><strong>Evidence.</strong> {{.Scope}}</p>{{end}}
 {{if .Summary}}<p><strong>Measured.</strong> {{.Summary}}</p>{{end}}
-{{if .Reasons}}<p><strong>Checks that failed, or notes:</strong></p><ul>{{range .Reasons}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .Reasons}}<p><strong>{{.ReasonsTitle}}:</strong></p><ul>{{range .Reasons}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .Notes}}<p><strong>Notes:</strong></p><ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{range .Tables}}<p>{{.Caption}}:</p>
 <table>
 <tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>

@@ -72,7 +72,10 @@ const (
 // state is reproduce.json: the preset a directory belongs to and the
 // stages of every invocation so far.
 type state struct {
-	Preset string  `json:"preset"`
+	Preset string `json:"preset"`
+	// Seed is the base seed of every experiment; nil in directories
+	// written before --seed existed, which used DefaultSeed.
+	Seed   *uint64 `json:"seed,omitempty"`
 	Stages []Stage `json:"stages"`
 	// Seconds is the total wall time of the invocations that trained
 	// something, summed.
@@ -94,7 +97,7 @@ func Run(ctx context.Context, p Preset, dir string, o Options) (*Report, error) 
 	if dir == "" {
 		return nil, errors.New("out: no output directory given")
 	}
-	st, err := openState(dir, p.Name)
+	st, err := openState(dir, p.Name, p.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +272,8 @@ func runStatus(dir string) string {
 }
 
 // openState reads dir's reproduce.json, refusing a directory of another
-// preset, or creates dir.
-func openState(dir, preset string) (*state, error) {
+// preset or seed, or creates dir.
+func openState(dir, preset string, seed uint64) (*state, error) {
 	b, err := os.ReadFile(filepath.Join(dir, StateFile))
 	switch {
 	case err == nil:
@@ -281,6 +284,9 @@ func openState(dir, preset string) (*state, error) {
 		if st.Preset != preset {
 			return nil, fmt.Errorf("out: %s holds a reproduction with preset %s, not %s: choose another directory", dir, st.Preset, preset)
 		}
+		if have := st.seed(); have != seed {
+			return nil, fmt.Errorf("out: %s holds a reproduction with seed %d, not %d: choose another directory, or resume it with --seed %d", dir, have, seed, have)
+		}
 		if err := fileio.CheckWritable(dir); err != nil {
 			return nil, fmt.Errorf("out: %w", err)
 		}
@@ -289,7 +295,7 @@ func openState(dir, preset string) (*state, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("out: %w", err)
 		}
-		st := &state{Preset: preset}
+		st := &state{Preset: preset, Seed: &seed}
 		if err := fileio.WriteJSON(filepath.Join(dir, StateFile), st); err != nil {
 			return nil, fmt.Errorf("out: %w", err)
 		}
@@ -297,6 +303,14 @@ func openState(dir, preset string) (*state, error) {
 	default:
 		return nil, fmt.Errorf("out: %w", err)
 	}
+}
+
+// seed returns the directory's base seed.
+func (st *state) seed() uint64 {
+	if st.Seed == nil {
+		return DefaultSeed
+	}
+	return *st.Seed
 }
 
 // rel returns path relative to dir when it can.

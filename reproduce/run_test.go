@@ -50,6 +50,7 @@ func tinyPreset(t *testing.T) Preset {
 	p.Linear.Train.Epochs = 20
 	p.Linear.G = []float64{0, 0.5}
 	p.Linear.Targets, p.Linear.BaseRates = []float64{0.5}, []float64{0.015}
+	p.Linear.Samples = 1
 	p.Sentiment = sentiment.DefaultConfig()
 	p.Sentiment.Model.Hidden, p.Sentiment.Model.Emb = 8, 8
 	p.Sentiment.Epochs, p.Sentiment.Phrases, p.Sentiment.MaxVocab = 1, false, 500

@@ -45,8 +45,8 @@ and summary.json, and the figures in DIR/figures. Rerunning the same
 command resumes: finished cells are skipped.
 
 Presets: paper (SPEC.md: N 1024, g 0..0.9, targets 0.5, 1, 2, 200 epochs,
-2 samples), quick (N 256, g 0, 0.3, 0.6, 0.9, targets 0.5 and 1, 1 sample:
-a few minutes), diverging (g 0.6, 0.8, targets 2 and 4 at rates 0.002 and
+2 samples), quick (N 256, g 0, 0.3, 0.6, 0.9, targets 0.5 and 1, 3 samples:
+about a minute), diverging (g 0.6, 0.8, targets 2 and 4 at rates 0.002 and
 0.001 without rescaling, t_max 201, N 256, eigenvalues of W every epoch),
 cosine (the supplementary autonomous cosine task with the linear network).
 Flags given with a preset override it.`,

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var tinyLinear = []string{"linear", "--preset", "quick", "--n", "16", "--epochs", "30", "--g", "0,0.5",
+var tinyLinear = []string{"linear", "--preset", "quick", "--n", "16", "--epochs", "30", "--g", "0,0.5", "--samples", "1",
 	"--targets", "0.5,1", "--base-rates", "0.015,0.009", "--quiet"}
 
 // TestLinearEndToEnd runs a tiny linear experiment: run directories,

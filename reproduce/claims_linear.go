@@ -25,7 +25,7 @@ const (
 	// left and right singular vectors overlap the corrected theory's
 	// (absolute cosine) by at least this. The corrected theory measured
 	// >= 0.994 on every draw; the first-order direction's 0.907-0.978 is
-	// shown beside with its predicted error (about chi/16).
+	// shown beside with its error as the corrected theory predicts it.
 	CorrectedOverlap = 0.98
 	// LinearLearnedFraction: a linear run's learning time is the epoch at
 	// which its loss reaches this fraction of the initial loss
@@ -155,7 +155,7 @@ func median(x []float64) float64 {
 func claim5(r *Results) Claim {
 	c := newClaim(5, fmt.Sprintf("Linear network, plain SGD, learning rate base x (1 - g^2)^2. "+
 		"(a) Rank one, judged on the typical network: for every g and target <= 1, the median over W0 of dW's top-1 share of ||dW||^2 is >= %g (one near-critical W0 may leave first order: the authors' code gave 0.90, 0.995, 0.9996 at g 0.9, target 1). "+
-		"(b) Direction, judged per network at the smallest target: dW's top left and right singular vectors overlap the directions predicted from B = (I - W0)^-1 by >= %g (absolute cosine). The reference is the theory carried beyond first order (it measured >= 0.994 on every draw); the first-order directions B^T wo and B wi are shown beside with their error, predicted to be about chi/16 and growing with the target and g (0.907-0.978 measured). "+
+		"(b) Direction, judged per network at the smallest target: dW's top left and right singular vectors overlap the directions predicted from B = (I - W0)^-1 by >= %g (absolute cosine). The reference is the theory carried beyond first order (it measured >= 0.994 on every draw); the first-order directions B^T wo and B wi are shown beside with their error as the corrected theory predicts it, which grows with the target and g (0.907-0.978 measured). "+
 		"(c) Speed-up, judged with learning times (epochs until the loss reaches %g of its start; a run's speed-up is the g = 0 runs' mean learning time divided by its own, both in units of the learning rate): "+
 		"per network, the measured speed-up is within a factor %g of the one the corrected theory predicts from that network's own W0 (its predicted learning time), at every target; "+
 		"on the average over W0, at the smallest target, the geometric mean of the measured speed-ups grows with g and is within a factor %g of 1/(1 - g^2)^2 at every g > 0 (a factor 3 is two standard errors of the mean of three draws at g 0.9, whose speed-ups spread by a factor 3 to 8).",
@@ -172,7 +172,7 @@ func claim5(r *Results) Claim {
 		minTarget = math.Min(minTarget, x.cell.Target)
 	}
 	t := Table{Caption: "Each linear network against the theory",
-		Header: []string{"g", "target", "sample", "top-1 share", "overlap, corrected theory", "overlap, first order (error; chi/16)", "chi",
+		Header: []string{"g", "target", "sample", "top-1 share", "overlap, corrected theory", "overlap, first order (its predicted error)", "chi",
 			fmt.Sprintf("epochs to %g: measured / corrected theory", LinearLearnedFraction), "speed-up measured", "predicted (corrected)", "measured / predicted", "first order S(W0)", "1/(1 - g^2)^2", "loss / initial at epoch 50"}}
 	var perRun []float64
 	minOverlap, minOverlap1 := math.Inf(1), math.Inf(1)
@@ -184,7 +184,7 @@ func claim5(r *Results) Claim {
 		}
 		q := x.sMeas / x.sPred
 		t.Rows = append(t.Rows, []string{fg(cell.G), fg(cell.Target), strconv.Itoa(cell.Sample), f5(float64(cell.Share1)), f4(x.overlap),
-			fmt.Sprintf("%s (%s; %s)", f4(x.overlap1), f3(1-x.overlap1), f3(chi/16)), f2(chi),
+			fmt.Sprintf("%s (%s)", f4(x.overlap1), f3(firstOrderError(x.pred))), f2(chi),
 			tauString(x.tau, x.censored) + " / " + tauString(x.tauPred, x.predCensored), g3(x.sMeas), g3(x.sPred), f3(q), g3(s1), g3(theory.ExpectedSpeedUp(cell.G)), f3(x.ratio50)})
 		if cell.Target == minTarget {
 			minOverlap, minOverlap1 = math.Min(minOverlap, x.overlap), math.Min(minOverlap1, x.overlap1)
@@ -296,6 +296,16 @@ func claim5(r *Results) Claim {
 	c.Summary = fmt.Sprintf("overlap with the corrected theory >= %s (first order >= %s) at target %s; speed-up measured / own prediction %s; mean speed-up / 1/(1 - g^2)^2 at target %s: %s",
 		f4(minOverlap), f4(minOverlap1), fg(minTarget), qr, fg(minTarget), strings.Join(avgSum, ", "))
 	return c
+}
+
+// firstOrderError is 1 - the overlap of the first-order direction with
+// the corrected one at the end of training (the smaller of left and
+// right), as the corrected theory predicts it; NaN without one.
+func firstOrderError(p *linear.Prediction) float64 {
+	if p == nil || len(p.DWLeft) == 0 || len(p.DWLeft) != len(p.Left) || len(p.DWRight) != len(p.Right) {
+		return math.NaN()
+	}
+	return 1 - math.Min(theory.Overlap(p.Left, p.DWLeft), theory.Overlap(p.Right, p.DWRight))
 }
 
 // noPrediction says why a run has no predicted learning time.

@@ -9,8 +9,8 @@ import (
 )
 
 func claim1(r *Results) Claim {
-	c := newClaim(1, fmt.Sprintf("Judged per network. Scale: a random N x N matrix of independent Gaussian entries, of any norm (so also of dW's norm), needs about half of its N singular values to hold 90%% of its squared norm (66 of 128, 133 of 256). "+
-		"The claim holds when, in every network that learned its task (final test loss <= %g x initial), 90%% of ||dW||_F^2 lies in at most a third of that number of dW's singular values (22 at N 128, 44 at N 256). "+
+	c := newClaim(1, fmt.Sprintf("Judged per network. Scale: a random N x N matrix of independent Gaussian entries, of any norm (so also of dW's norm), needs about half of its N singular values to hold 90%% of its squared norm (66 of 128, 131 of 256). "+
+		"The claim holds when, in every network that learned its task (final test loss <= %g x initial), 90%% of ||dW||_F^2 lies in at most a third of that number of dW's singular values (22 at N 128, 43 at N 256). "+
 		"Why a third: with the authors' own code the quick preset's networks need up to 18 of 128 (Romo, g 1.8), 0.27 of the random matrix's 66, and the spectrum spreads as g grows (their flip-flop top-2 share falls from 0.94 at g 0 to 0.41 at g 1.8); a count that grows with g but stays far below the random matrix's is what the paper describes. "+
 		"That those few components carry the function is claim 2.", LearnedFraction))
 	tasks := c.sweeps(r)

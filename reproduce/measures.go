@@ -54,7 +54,7 @@ func rank90(share []float64) int {
 // entries (fixed seed): what "full rank" looks like by this measure. The
 // measure does not depend on the matrix's norm, so this is also the value
 // for a random matrix of the same norm as dW. The quarter-circle law puts
-// it at about 0.52 N for large N (66 at N 128, 133 at N 256).
+// it at about 0.52 N for large N (66 at N 128, 131 at N 256).
 func randomRank90(n int) int {
 	sv, err := analysis.SingularValues(randomMatrix(n, 1))
 	if err != nil {

@@ -153,7 +153,7 @@ func (rep *Report) Markdown() []byte {
 // intro is the report's opening paragraph.
 func intro(rep *Report) string {
 	return "The claims of " + rep.Paper + ", each with the evidence measured in this run, the numbers measured with the authors' published code (PyTorch, float32) where there are some, and a verdict computed from the data by the criterion printed with it. " +
-		"Each criterion was fixed from the paper's statement and from how much its measure varies between networks with the authors' code, before any of these verdicts was seen. " +
+		"Each criterion was fixed from the paper's statement and from how much its measure varies between networks with the authors' code, not from the verdicts it gives. " +
 		"\"Holds\" means every check of the criterion passed; \"does not hold\" lists each failed check with its numbers and what would have passed; \"not run\" says which experiment is missing."
 }
 

@@ -1,7 +1,7 @@
 // Package reproduce runs the paper's experiments end to end and writes a
-// report that states, for each of the six claims of SPEC.md, the evidence
-// measured in the run next to the authors' numbers and a verdict computed
-// from the data.
+// report that states, for each of the six claims of Schuessler et al.
+// (NeurIPS 2020, arXiv:2006.11036; Paper), the evidence measured in the
+// run next to the authors' numbers and a verdict computed from the data.
 //
 // A Preset names the experiments: the nonlinear sweeps of package sweep
 // (flip-flop, Mante, Romo; claims 1 to 4), the linear experiment of
@@ -26,5 +26,12 @@
 // (Criterion). A claim whose experiment was skipped is NotRun. The
 // criteria are fixed in this package, the same for every preset; the
 // report prints them so that a reader can disagree with a threshold and
-// still use the numbers.
+// still use the numbers. Each claim is judged per network or on an average
+// over W0, as the paper states it (Claim.Scope says which, and how many
+// networks the verdict rests on); docs/RESULTS.md gives the distributions,
+// measured with the authors' code, that fixed each threshold.
+//
+// Every experiment's base seed is Preset.Seed (SetSeed, `--seed`); it is
+// recorded in DIR/reproduce.json and a directory is resumed only with its
+// own seed.
 package reproduce

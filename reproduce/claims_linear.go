@@ -198,7 +198,7 @@ func claim5(r *Results) Claim {
 			minOverlap1 = math.Min(minOverlap1, x.overlap1)
 			switch {
 			case math.IsNaN(x.overlap):
-				c.fail("(b) g %s target %s sample %d: the corrected theory has no direction for this W0 (%s; chi %s, beyond the chi of about 13 up to which the expansion was checked against SGD), so the overlap cannot be computed; the first-order overlap is %s. The verdict would need a prediction valid at this chi", fg(cell.G), fg(cell.Target), cell.Sample, noPrediction(x), f2(chi), f4(x.overlap1))
+				c.fail("(b) g %s target %s sample %d: the corrected theory has no direction for this W0 (%s; %s), so the overlap cannot be computed; the first-order overlap is %s. The verdict would need a prediction valid for this W0", fg(cell.G), fg(cell.Target), cell.Sample, noPrediction(x), regime(chi, s1), f4(x.overlap1))
 			case x.overlap < CorrectedOverlap:
 				c.fail("(b) g %s target %s sample %d: dW's top singular vectors overlap the corrected theory's by %s < %g (chi %s); the verdict would be \"holds\" at >= %g", fg(cell.G), fg(cell.Target), cell.Sample, f4(x.overlap), CorrectedOverlap, f2(chi), CorrectedOverlap)
 			}
@@ -207,7 +207,7 @@ func claim5(r *Results) Claim {
 		case math.IsNaN(x.sMeas):
 			c.fail("(c) g %s target %s sample %d: no speed-up measured (no g = 0 run of this target, or the loss turned non-finite)", fg(cell.G), fg(cell.Target), cell.Sample)
 		case math.IsNaN(x.sPred):
-			c.fail("(c) g %s target %s sample %d: the corrected theory gives no learning time for this W0 (%s; chi %s), so the measured speed-up %s cannot be compared with the network's own prediction (first order predicts %s); the verdict would need a prediction valid at this chi", fg(cell.G), fg(cell.Target), cell.Sample, noPrediction(x), f2(chi), g3(x.sMeas), g3(s1))
+			c.fail("(c) g %s target %s sample %d: the corrected theory gives no learning time for this W0 (%s; %s), so the measured speed-up %s cannot be compared with the network's own prediction (first order predicts %s); the verdict would need a prediction valid for this W0", fg(cell.G), fg(cell.Target), cell.Sample, noPrediction(x), regime(chi, s1), g3(x.sMeas), g3(s1))
 		case x.censored && x.predCensored:
 			// Both say "not within the epochs": consistent.
 		default:
@@ -317,6 +317,21 @@ func firstOrderError(p *linear.Prediction) float64 {
 		return math.NaN()
 	}
 	return 1 - math.Min(theory.Overlap(p.Left, p.DWLeft), theory.Overlap(p.Right, p.DWRight))
+}
+
+// regime describes why a W0 lies outside the corrected theory: a large
+// chi (it was checked against SGD up to chi about 13) or a huge
+// first-order speed-up (an eigenvalue of W0 close to 1).
+func regime(chi, s1 float64) string {
+	var parts []string
+	parts = append(parts, "chi "+f2(chi))
+	if chi > 13 {
+		parts[0] += ", beyond the chi of about 13 up to which the expansion was checked against SGD"
+	}
+	if s1 > 100 {
+		parts = append(parts, fmt.Sprintf("first-order speed-up S(W0) = %s: B = (I - W0)^-1 is large, an eigenvalue of W0 lies close to 1", g3(s1)))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // noPrediction says why a run has no predicted learning time.

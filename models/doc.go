@@ -18,4 +18,18 @@
 // unrolled gorgonia graph differentiated automatically, and hand-written
 // backpropagation through time); a shared test suite checks that they agree
 // with each other and with finite differences.
+//
+// # Sequence models written once
+//
+// A sequence model on datasets.Batch is a Seq: its Params, a Spec (sizes,
+// noise, which parameters are connectivity matrices to analyse, whether it
+// has an initial connectivity strength g) and a Cell, one recurrent step
+// in gorgonia nodes: the initial state from the parameters and the batch
+// size, and one step from (state, u_t) to (new state, z_t). Package
+// models/autodiff unrolls the step, adds the masked MSE loss,
+// differentiates, compiles and caches the graph: that is every model's
+// "autodiff" engine. Package models/zoo registers models by name, with
+// their options and their other engines; models/enginetest is the suite
+// every registered model passes. docs/models.md walks through adding an
+// architecture.
 package models

@@ -30,8 +30,8 @@ func TestAutodiffGraphCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if e.graphs() != 2 {
-		t.Errorf("%d graphs built for 2 batch shapes", e.graphs())
+	if e.Builds() != 2 {
+		t.Errorf("%d graphs built for 2 batch shapes", e.Builds())
 	}
 	// A noiseless batch needs a noiseless graph; a new trainable set a new
 	// gradient graph.
@@ -45,8 +45,8 @@ func TestAutodiffGraphCache(t *testing.T) {
 	if _, err := e.LossGrad(b1); err != nil {
 		t.Fatal(err)
 	}
-	if e.graphs() != 4 {
-		t.Errorf("%d graphs built, want 4", e.graphs())
+	if e.Builds() != 4 {
+		t.Errorf("%d graphs built, want 4", e.Builds())
 	}
 	if m.Params.Get("brec").Grad[0] == 0 || m.Params.Get("wo").Grad[0] != 0 {
 		t.Errorf("after SetTrainable: brec grad %v (want nonzero), wo grad %v (want 0)",

@@ -18,14 +18,20 @@ const (
 // ParamNames lists the rate RNN's parameters in the order they are stored.
 var ParamNames = []string{"wi", "wrec", "wo", "brec", "h0"}
 
-// Config holds every option of the rate RNN. The zero value is not valid;
-// start from DefaultConfig.
+// Config holds every option of the rate RNN: its sizes and its Options.
+// The zero value is not valid; start from DefaultConfig.
 type Config struct {
 	// N is the number of neurons.
 	N int `json:"n"`
 	// Din and Dout are the input and output dimensions.
 	Din  int `json:"din"`
 	Dout int `json:"dout"`
+	Options
+}
+
+// Options are the rate RNN's options other than its sizes: what the zoo
+// (rnnlab --model rnn --model-options) sets.
+type Options struct {
 	// G is the strength of the random initial connectivity: wrec0 = g X,
 	// X_ij ~ N(0, 1/N).
 	G float64 `json:"g"`
@@ -44,16 +50,17 @@ type Config struct {
 	Train []string `json:"train"`
 }
 
+// DefaultOptions returns the paper's defaults: g = 0, dt = 0.5, tanh,
+// neuroscience convention, no noise, wi, wrec and wo trained.
+func DefaultOptions() Options {
+	return Options{G: 0, Dt: 0.5, Phi: "tanh", Convention: Neuro, Train: []string{"wi", "wrec", "wo"}}
+}
+
 // DefaultConfig returns the paper's defaults for a network of n neurons with
 // din inputs and dout outputs: g = 0, dt = 0.5, tanh, neuroscience
 // convention, no noise, wi, wrec and wo trained.
 func DefaultConfig(n, din, dout int) Config {
-	return Config{
-		N: n, Din: din, Dout: dout,
-		G: 0, Dt: 0.5,
-		Phi: "tanh", Convention: Neuro,
-		Train: []string{"wi", "wrec", "wo"},
-	}
+	return Config{N: n, Din: din, Dout: dout, Options: DefaultOptions()}
 }
 
 // ReadoutPhi returns the readout nonlinearity's name (PhiOut, or Phi when

@@ -114,44 +114,12 @@ func (c Config) Shapes() map[string][]int {
 // CheckBatch reports whether b fits the model: matching input and output
 // dimensions, a noise sample of shape [B, T, N] when Noise > 0 (nil is
 // allowed and means zero noise), and valid, finite arrays.
-func (m *Model) CheckBatch(b *datasets.Batch) error {
-	if b == nil {
-		return fmt.Errorf("batch is nil")
-	}
-	if b.Din != m.Config.Din || b.Dout != m.Config.Dout {
-		return fmt.Errorf("batch has din=%d dout=%d, model has din=%d dout=%d",
-			b.Din, b.Dout, m.Config.Din, m.Config.Dout)
-	}
-	if err := b.Validate(); err != nil {
-		return err
-	}
-	if b.Noise != nil {
-		if want := b.B * b.T * m.Config.N; len(b.Noise) != want {
-			return fmt.Errorf("batch: noise has %d entries, want %d for shape [%d, %d, %d]",
-				len(b.Noise), want, b.B, b.T, m.Config.N)
-		}
-		if err := datasets.CheckFinite("batch: noise", b.Noise); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func (m *Model) CheckBatch(b *datasets.Batch) error { return models.CheckBatch(m.Seq().Spec(), b) }
 
 // DrawNoise fills b.Noise with a fresh N(0, 1) sample of shape [B, T, N]
 // from rng when the model is noisy, and sets it to nil otherwise.
 func (m *Model) DrawNoise(rng *rand.Rand, b *datasets.Batch) {
-	if m.Config.Noise == 0 {
-		b.Noise = nil
-		return
-	}
-	n := b.B * b.T * m.Config.N
-	if cap(b.Noise) < n {
-		b.Noise = make([]float64, n)
-	}
-	b.Noise = b.Noise[:n]
-	for i := range b.Noise {
-		b.Noise[i] = rng.NormFloat64()
-	}
+	models.DrawNoise(m.Seq().Spec(), rng, b)
 }
 
 func prod(s []int) int {

@@ -9,10 +9,19 @@ import (
 	"github.com/rnnlab/rnnlab/trainers/optim"
 )
 
-// RNNWorkloads returns one workload per task, engine and precision at the
-// paper's sizes (runs.DefaultConfig with g = 0.9). One iteration draws a
-// batch, computes loss and gradients and takes the optimiser's step.
+// RNNWorkloads returns one workload per task, engine and precision of the
+// rate RNN at the paper's sizes (runs.DefaultConfig with g = 0.9); see
+// ModelWorkloads.
 func RNNWorkloads(taskNames, engines []string, dtypes []models.Dtype) ([]Workload, error) {
+	return ModelWorkloads(rnn.Name, taskNames, engines, dtypes)
+}
+
+// ModelWorkloads returns one workload per task, engine and precision of
+// the model called model (its default options; the rate RNN with g = 0.9)
+// at the paper's sizes. One iteration draws a batch, computes loss and
+// gradients and takes the optimiser's step. Workloads of models other
+// than the rate RNN are named TASK/MODEL.
+func ModelWorkloads(model string, taskNames, engines []string, dtypes []models.Dtype) ([]Workload, error) {
 	var ws []Workload
 	for _, task := range taskNames {
 		cfg, err := runs.DefaultConfig(task)
@@ -20,29 +29,45 @@ func RNNWorkloads(taskNames, engines []string, dtypes []models.Dtype) ([]Workloa
 			return nil, err
 		}
 		cfg.Model.G = 0.9
+		name := task
+		if model != rnn.Name {
+			cfg.Model = runs.ModelConfig{Name: model, Config: rnn.DefaultConfig(cfg.Model.N, cfg.Model.Din, cfg.Model.Dout)}
+			name = task + "/" + model
+		}
 		t, err := cfg.NewTask()
 		if err != nil {
 			return nil, err
 		}
-		B, T, N := float64(cfg.Batch), float64(t.Steps()), float64(cfg.Model.N)
-		io := float64(cfg.Model.Din + cfg.Model.Dout)
-		// Forward: the recurrent product and the input and readout
-		// products; backward: twice as much (the state gradient and the
-		// weight gradients).
-		flops := 3 * 2 * T * B * N * (N + io)
+		probe, err := runs.NewModel(cfg.Model, 1)
+		if err != nil {
+			return nil, err
+		}
+		// Forward: one product per matrix parameter and step (the
+		// recurrent, input and readout products); backward: twice as much
+		// (the state gradient and the weight gradients).
+		var macs float64
+		var gemm [3]int
+		for _, p := range probe.Params().All() {
+			if len(p.Shape) == 2 {
+				macs += float64(p.Len())
+				if p.Len() > gemm[1]*gemm[2] {
+					gemm = [3]int{cfg.Batch, p.Shape[1], p.Shape[0]}
+				}
+			}
+		}
+		flops := 3 * 2 * float64(t.Steps()) * float64(cfg.Batch) * macs
 		for _, engine := range engines {
 			for _, dtype := range dtypes {
 				cfg := cfg
 				cfg.Engine, cfg.Dtype = engine, dtype
 				ws = append(ws, Workload{
-					Name: task, Engine: engine, Dtype: dtype, FLOPs: flops,
-					Gemm: [3]int{cfg.Batch, cfg.Model.N, cfg.Model.N},
+					Name: name, Engine: engine, Dtype: dtype, FLOPs: flops, Gemm: gemm,
 					Setup: func() (func() error, error) {
-						m, err := rnn.New(cfg.Model, 1)
+						m, err := runs.NewModel(cfg.Model, 1)
 						if err != nil {
 							return nil, err
 						}
-						eng, err := runs.NewEngine(m, engine, dtype)
+						eng, err := runs.NewEngine(cfg.Model, m, engine, dtype)
 						if err != nil {
 							return nil, err
 						}
@@ -56,7 +81,7 @@ func RNNWorkloads(taskNames, engines []string, dtypes []models.Dtype) ([]Workloa
 							if _, err := eng.LossGrad(b); err != nil {
 								return err
 							}
-							opt.Step(m.Params)
+							opt.Step(m.Params())
 							return nil
 						}, nil
 					},

@@ -190,7 +190,7 @@ func RunCell(ctx context.Context, spec Spec, dir string, c Cell) error {
 	if err != nil {
 		return err
 	}
-	m, err := rnn.New(cfg.Model, cfg.Seed)
+	m, err := rnn.New(cfg.Model.Config, cfg.Seed)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func RunCell(ctx context.Context, spec Spec, dir string, c Cell) error {
 			w[p.Name] = append([]float64(nil), p.W0...)
 		}
 		copy(w["h0"], w["wi"][:cfg.Model.N]) // Din = 1: wi is one row
-		if m, err = rnn.NewFromWeights(cfg.Model, w); err != nil {
+		if m, err = rnn.NewFromWeights(cfg.Model.Config, w); err != nil {
 			return err
 		}
 		o.Init = w
@@ -272,7 +272,7 @@ func RunCell(ctx context.Context, spec Spec, dir string, c Cell) error {
 	// dW's spectrum and top singular vectors (full SVD).
 	n := cfg.Model.N
 	W0 := mat.NewDense(n, n, wrecW0)
-	W := mat.NewDense(n, n, append([]float64(nil), mf.Params.Get("wrec").W...))
+	W := mat.NewDense(n, n, append([]float64(nil), mf.Params().Get("wrec").W...))
 	trunc, err := analysis.NewTruncation(W0, W)
 	if err != nil {
 		return fmt.Errorf("dW: %w", err)

@@ -124,7 +124,7 @@ func PredictRun(dir string) (*Prediction, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.Model(filepath.Join(dir, runs.WeightsInitFile))
+	m, err := r.RNN(filepath.Join(dir, runs.WeightsInitFile))
 	if err != nil {
 		return nil, err
 	}

@@ -127,8 +127,10 @@ type Matrix struct {
 	// matrix itself is square.
 	Blocks []string
 	// Input and Readout name the parameters that feed the state and read
-	// it out through this matrix ([Din, N] and [N, Dout] orientation; for
-	// a gated model the block's input weights), for the Krylov alignment;
-	// empty when the model has none in that orientation.
+	// it out, for the Krylov alignment: Input [Din, N] (or, with
+	// InputByRow, PyTorch's weight_ih layout [N, Din], [blocks N, Din] for
+	// a gated model, whose block rows feed the matching gate), Readout
+	// [N, Dout]. Empty when the model has none.
 	Input, Readout string
+	InputByRow     bool
 }

@@ -44,12 +44,12 @@ func synthetic() *Results {
 	s.Spec.Train.Model.N = 100
 	s.Spec.Train.Epochs = 300
 	for i, g := range s.Spec.G {
-		a := &runs.Analysis{
-			LossInit: 0.06, LossFinal: 1e-4, NormDW: 2 - 0.6*float64(i), NormW0: 10 * g,
+		a := &runs.Analysis{LossInit: 0.06, LossFinal: 1e-4, MatrixAnalysis: runs.MatrixAnalysis{
+			NormDW: 2 - 0.6*float64(i), NormW0: 10 * g,
 			Share:       share(0.3, 0.97),
 			Truncation:  []float64{0.06, 0.03, 1e-3, 1e-4, 1e-4, 1e-4, 1e-4, 1e-4, 1e-4, 1e-4, 1e-4},
 			ShuffleLoss: 0.058,
-		}
+		}}
 		s.Cells = append(s.Cells, &sweep.CellResult{GIndex: i, G: g, Analysis: a})
 		s.Metrics = append(s.Metrics, curve(0.06, []float64{100, 20, 50}[i], 300))
 	}

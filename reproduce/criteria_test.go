@@ -84,7 +84,7 @@ func TestClaim1Criterion(t *testing.T) {
 	a := learnedA
 	a.LossFinal, a.Share = 0.05, sharesWithRank90(30)
 	r := oneCell(128, []float64{0.9}, a)
-	r.Sweeps["romo"].Cells = append(r.Sweeps["romo"].Cells, &sweep.CellResult{GIndex: 0, G: 0.9, Sample: 1, Analysis: &runs.Analysis{LossInit: 0.06, LossFinal: 1e-4, Share: sharesWithRank90(5)}})
+	r.Sweeps["romo"].Cells = append(r.Sweeps["romo"].Cells, &sweep.CellResult{GIndex: 0, G: 0.9, Sample: 1, Analysis: &runs.Analysis{LossInit: 0.06, LossFinal: 1e-4, MatrixAnalysis: runs.MatrixAnalysis{Share: sharesWithRank90(5)}}})
 	verdictOf(t, claim1(r), Holds, "")
 	// Too few singular values recorded to see 90%: not low rank by default.
 	a = learnedA
@@ -132,16 +132,16 @@ func TestClaim2Criterion(t *testing.T) {
 		{"rank 11", 11, DoesNotHold, "no truncation up to rank 10"},
 		{"W0 alone", 0, DoesNotHold, "W0 alone"},
 	} {
-		a := runs.Analysis{LossInit: 0.06, LossFinal: 1e-4, Truncation: trunc(tc.at)}
+		a := runs.Analysis{LossInit: 0.06, LossFinal: 1e-4, MatrixAnalysis: runs.MatrixAnalysis{Truncation: trunc(tc.at)}}
 		t.Run(tc.name, func(t *testing.T) { verdictOf(t, claim2(oneCell(128, []float64{0, 0.9}, a)), tc.want, tc.cause) })
 	}
 	// The edge of "solves": loss exactly 0.1 x initial solves, above does not.
-	a := runs.Analysis{LossInit: 0.06, LossFinal: 1e-4, Truncation: []float64{0.05, 0.05, 0.006}}
+	a := runs.Analysis{LossInit: 0.06, LossFinal: 1e-4, MatrixAnalysis: runs.MatrixAnalysis{Truncation: []float64{0.05, 0.05, 0.006}}}
 	verdictOf(t, claim2(oneCell(128, []float64{0.9}, a)), Holds, "")
 	a.Truncation[2] = 0.00601
 	verdictOf(t, claim2(oneCell(128, []float64{0.9}, a)), DoesNotHold, "no truncation")
 	// The authors' flip-flop, g 1.8 (R = 0, 2, 6, 10; a loss between).
-	a = runs.Analysis{LossInit: 0.068, LossFinal: 2e-5, Truncation: []float64{0.047, 0.06, 0.053, 0.05, 0.04, 0.035, 0.033, 0.02, 0.01, 0.005, 0.002}}
+	a = runs.Analysis{LossInit: 0.068, LossFinal: 2e-5, MatrixAnalysis: runs.MatrixAnalysis{Truncation: []float64{0.047, 0.06, 0.053, 0.05, 0.04, 0.035, 0.033, 0.02, 0.01, 0.005, 0.002}}}
 	verdictOf(t, claim2(oneCell(256, []float64{1.8}, a)), Holds, "")
 }
 
@@ -160,12 +160,12 @@ func TestClaim4Criterion(t *testing.T) {
 		{"just below half", 0.0314, DoesNotHold},
 		{"unshuffled W0: the trained loss", 1e-4, DoesNotHold},
 	} {
-		a := runs.Analysis{LossInit: 0.063, LossFinal: 1e-4, ShuffleLoss: tc.shuffle}
+		a := runs.Analysis{LossInit: 0.063, LossFinal: 1e-4, MatrixAnalysis: runs.MatrixAnalysis{ShuffleLoss: tc.shuffle}}
 		t.Run(tc.name, func(t *testing.T) {
 			verdictOf(t, claim4(oneCell(128, []float64{0.9, 1.8}, a)), tc.want, map[Verdict]string{DoesNotHold: "shuffled W0 + dW keeps the loss"}[tc.want])
 		})
 	}
-	r := oneCell(128, []float64{0, 0.9}, runs.Analysis{LossInit: 0.063, LossFinal: 1e-4, ShuffleLoss: 0.063})
+	r := oneCell(128, []float64{0, 0.9}, runs.Analysis{LossInit: 0.063, LossFinal: 1e-4, MatrixAnalysis: runs.MatrixAnalysis{ShuffleLoss: 0.063}})
 	r.Sweeps["romo"].Cells[0].Analysis.ShuffleLoss = 1e-4 // g = 0: W0 = 0, shuffling changes nothing
 	verdictOf(t, claim4(r), Holds, "")
 }

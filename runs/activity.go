@@ -43,7 +43,7 @@ type Activity struct {
 // loop over the update equation, independent of the engines; Loss from
 // them and EngineLoss from the run's engine agree to rounding.
 func (r *Run) Activity(m *rnn.Model, ec EvalConfig) (*Activity, error) {
-	b, err := r.EvalBatch(m, ec)
+	b, err := r.EvalBatch(m.Seq(), ec)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (r *Run) Activity(m *rnn.Model, ec EvalConfig) (*Activity, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.EngineLoss, err = r.Eval(m, ec); err != nil {
+	if a.EngineLoss, err = r.Eval(m.Seq(), ec); err != nil {
 		return nil, err
 	}
 	return a, nil

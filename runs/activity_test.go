@@ -25,7 +25,7 @@ func TestActivityReproducesLoss(t *testing.T) {
 			t.Fatal(err)
 		}
 		r, _ := Load(dir)
-		m, _ := r.Model("")
+		m, _ := r.RNN("")
 		a, err := r.Activity(m, EvalConfig{Batch: 6, Seed: 3, TestTrials: true})
 		if err != nil {
 			t.Fatal(err)
@@ -33,7 +33,7 @@ func TestActivityReproducesLoss(t *testing.T) {
 		if math.Abs(a.Loss-a.EngineLoss) > 1e-12*a.EngineLoss {
 			t.Errorf("%+v: activity loss %v, engine %v", c, a.Loss, a.EngineLoss)
 		}
-		want, _ := r.Eval(m, EvalConfig{Batch: 6, Seed: 3, TestTrials: true})
+		want, _ := r.Eval(m.Seq(), EvalConfig{Batch: 6, Seed: 3, TestTrials: true})
 		if a.EngineLoss != want {
 			t.Errorf("%+v: engine loss %v, Eval %v", c, a.EngineLoss, want)
 		}

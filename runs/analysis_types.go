@@ -50,15 +50,46 @@ func (c AnalysisConfig) Validate() error {
 	return nil
 }
 
-// Analysis is what AnalyzeRun measures of a trained rate RNN's recurrent
-// weights, wrec = W0 + dW. Losses are on the fixed test batch. Any number
-// may be NaN or infinite (a diverged network); JSON holds those as null
-// (internal/fileio), and ReadAnalysis reads null back as NaN.
+// Analysis is what AnalyzeRun measures of a trained network's connectivity,
+// W = W0 + dW. Losses are on the fixed test batch. The embedded
+// MatrixAnalysis is that of the model's first declared matrix as a whole
+// (the rate RNN's wrec); Matrices holds the others: for a gated model
+// each square gate block of its recurrent matrix, then the other declared
+// matrices. Any number may be NaN or infinite (a diverged network); JSON
+// holds those as null (internal/fileio), and ReadAnalysis reads null back
+// as NaN.
 type Analysis struct {
 	// LossInit and LossFinal are the test losses of the initial and the
 	// trained network.
 	LossInit  float64 `json:"loss_init"`
 	LossFinal float64 `json:"loss_final"`
+	MatrixAnalysis
+	// Matrices analyses the other declared matrices and gate blocks; it
+	// is empty when the model declares one square matrix (the rate RNN's
+	// wrec), and the analysis.json of the rate RNN is then as it was
+	// before models had names.
+	Matrices []PartAnalysis `json:"matrices,omitempty"`
+	// Matrix names the first matrix when there are others.
+	Matrix string `json:"matrix,omitempty"`
+}
+
+// PartAnalysis is the analysis of a declared matrix, or of one of its
+// gate blocks, named.
+type PartAnalysis struct {
+	// Param names the matrix and Block the gate block ("" for the whole
+	// matrix); Rows and Cols are its size.
+	Param string `json:"param"`
+	Block string `json:"block,omitempty"`
+	Rows  int    `json:"rows"`
+	Cols  int    `json:"cols"`
+	MatrixAnalysis
+}
+
+// MatrixAnalysis is the analysis of one matrix, or one square gate block
+// of a recurrent matrix, W = W0 + dW. The shuffle test, the alignment and
+// the eigenvalues are measured for square recurrent matrices and blocks
+// only (zero or empty otherwise).
+type MatrixAnalysis struct {
 	// Frobenius norms of W0, W and dW, and the spectral norm of dW.
 	NormW0 float64 `json:"norm_w0"`
 	NormW  float64 `json:"norm_w"`
@@ -69,8 +100,8 @@ type Analysis struct {
 	// Share[r-1] is the share of ||dW||_F^2 held by the top r singular
 	// values, r = 1..len(SV).
 	Share []float64 `json:"share_dw"`
-	// Truncation[R] is the test loss with wrec = W0 + rank-R part of dW,
-	// R = 0..MaxRank (R = 0 is W0 with the trained wi and wo).
+	// Truncation[R] is the test loss with W = W0 + rank-R part of dW,
+	// R = 0..MaxRank (R = 0 is W0 with every other parameter trained).
 	Truncation []float64 `json:"truncation_loss"`
 	// ShuffleLoss is the mean test loss of shuffle(W0) + dW over the
 	// permutations, ShuffleLosses each one; NaN (null in JSON) when no

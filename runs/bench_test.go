@@ -17,7 +17,7 @@ import (
 //	go test -run '^$' -bench Iteration -benchtime 20x ./runs/
 func BenchmarkIteration(b *testing.B) {
 	for _, task := range []string{"flipflop", "mante", "romo", "fixedpoint", "cosine"} {
-		for _, engine := range Engines {
+		for _, engine := range []string{"bptt", "autodiff"} {
 			for _, dtype := range []models.Dtype{models.Float64, models.Float32} {
 				b.Run(task+"/"+engine+"/"+string(dtype), func(b *testing.B) {
 					benchIteration(b, task, engine, dtype)
@@ -37,11 +37,11 @@ func benchIteration(b *testing.B, task, engine string, dtype models.Dtype) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, err := rnn.New(cfg.Model, 1)
+	m, err := rnn.New(cfg.Model.Config, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, err := NewEngine(m, engine, dtype)
+	eng, err := NewEngine(cfg.Model, m.Seq(), engine, dtype)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/rnnlab/rnnlab/internal/fileio"
-	"github.com/rnnlab/rnnlab/models/rnn"
+	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/trainers"
 	"github.com/rnnlab/rnnlab/trainers/optim"
 )
@@ -37,7 +37,7 @@ type checkpointIndex struct {
 
 // trainState is what a checkpoint saves and restores.
 type trainState struct {
-	m        *rnn.Model
+	m        models.Seq
 	opt      optim.Optimizer
 	batchSrc *rand.PCG
 	noiseSrc *rand.PCG
@@ -54,7 +54,7 @@ type trainState struct {
 // 1..epoch) into dir.
 func (st *trainState) save(dir string, epoch int) error {
 	arrays := map[string]fileio.Array{}
-	for _, p := range st.m.Params.All() {
+	for _, p := range st.m.Params().All() {
 		arrays["w/"+p.Name] = fileio.NewArray(append([]float64(nil), p.W...), p.Shape...)
 		if v, ok := st.prev[p.Name]; ok && epoch > 0 {
 			arrays["prev/"+p.Name] = fileio.NewArray(append([]float64(nil), v...), p.Shape...)
@@ -130,7 +130,12 @@ func (st *trainState) load(dir string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("checkpoint arrays: %w", err)
 	}
-	for _, p := range st.m.Params.All() {
+	for k := range arrays {
+		if name, ok := strings.CutPrefix(k, "w/"); ok && st.m.Params().Get(name) == nil {
+			return 0, fmt.Errorf("checkpoint holds parameter %s, which this run's model does not have (a checkpoint of another model?)", name)
+		}
+	}
+	for _, p := range st.m.Params().All() {
 		a, ok := arrays["w/"+p.Name]
 		if !ok || len(a.Data) != p.Len() {
 			return 0, fmt.Errorf("checkpoint: parameter %s missing or of the wrong size", p.Name)
@@ -167,7 +172,7 @@ func (st *trainState) load(dir string) (int, error) {
 		epochs := arrays["snap/epochs"].Data
 		for i, e := range epochs {
 			s := trainers.Snapshot{Epoch: int(e), Values: map[string][]float64{}}
-			for _, p := range st.m.Params.All() {
+			for _, p := range st.m.Params().All() {
 				a := arrays["snap/"+p.Name]
 				s.Values[p.Name] = append([]float64(nil), a.Data[i*p.Len():(i+1)*p.Len()]...)
 			}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/rnnlab/rnnlab/datasets"
 	"github.com/rnnlab/rnnlab/datasets/tasks"
@@ -14,9 +15,6 @@ import (
 	"github.com/rnnlab/rnnlab/trainers/optim"
 )
 
-// Engines lists the rate RNN's engines.
-var Engines = []string{"bptt", "autodiff"}
-
 // Config is everything a training run needs, as written to config.json.
 type Config struct {
 	// Task names the task; TaskParams holds all its parameters (the task
@@ -24,8 +22,9 @@ type Config struct {
 	// model's dt.
 	Task       string          `json:"task"`
 	TaskParams json.RawMessage `json:"task_params,omitempty"`
-	// Model holds the rate RNN's options, g among them.
-	Model rnn.Config `json:"model"`
+	// Model names the model and holds its sizes and options (for the rate
+	// RNN, g among them).
+	Model ModelConfig `json:"model"`
 	// Epochs is the number of training batches, Batch their size.
 	Epochs int `json:"epochs"`
 	Batch  int `json:"batch"`
@@ -107,7 +106,7 @@ func DefaultConfig(task string) (Config, error) {
 	}
 	c := Config{
 		Task:      task,
-		Model:     rnn.DefaultConfig(256, t.Din(), t.Dout()),
+		Model:     ModelConfig{Name: DefaultModel, Config: rnn.DefaultConfig(256, t.Din(), t.Dout())},
 		Epochs:    1000,
 		Batch:     32,
 		Optimizer: "adam",
@@ -157,6 +156,10 @@ func (c Config) Validate() error {
 	if err := c.Model.Validate(); err != nil {
 		return err
 	}
+	e, err := c.Model.Entry()
+	if err != nil {
+		return err
+	}
 	switch {
 	case c.Epochs < 0:
 		return fmt.Errorf("epochs = %d: must be >= 0", c.Epochs)
@@ -164,8 +167,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("batch = %d: must be >= 1", c.Batch)
 	case !(c.Clip >= 0) || math.IsInf(c.Clip, 0):
 		return fmt.Errorf("clip = %v: must be finite and >= 0 (0 disables clipping)", c.Clip)
-	case !slices.Contains(Engines, c.Engine):
-		return fmt.Errorf("engine %q: allowed bptt, autodiff", c.Engine)
+	case !slices.Contains(e.Engines(), c.Engine):
+		return fmt.Errorf("engine %q: model %s has %s", c.Engine, e.Name, strings.Join(e.Engines(), ", "))
 	case c.SnapshotEvery < 0:
 		return fmt.Errorf("snapshot-every = %d: must be >= 0", c.SnapshotEvery)
 	case c.CheckpointEvery < 0:
@@ -204,9 +207,11 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// NewTask returns the task with its parameters. The task's dt is the
-// model's: TaskParams may repeat it but not contradict it. The task's
-// input and output sizes must match the model's (SizeToTask sets them).
+// NewTask returns the task with its parameters. For the rate RNN the
+// task's dt is the model's: TaskParams may repeat it but not contradict
+// it; other models take the task's dt from TaskParams (default 0.5). The
+// task's input and output sizes must match the model's (SizeToTask sets
+// them).
 func (c Config) NewTask() (tasks.Task, error) {
 	t, err := c.task()
 	if err != nil {
@@ -240,10 +245,14 @@ func (c Config) Label() string {
 	if c.Init != nil {
 		return fmt.Sprintf("%s, init %s", task, filepath.Base(c.Init.Path))
 	}
+	if !c.Model.IsRNN() {
+		return fmt.Sprintf("%s, %s", task, c.Model.entryName())
+	}
 	return fmt.Sprintf("%s, g = %g", task, c.Model.G)
 }
 
-// task returns the task with its parameters at the model's dt.
+// task returns the task with its parameters at the model's dt (for models
+// other than the rate RNN: the task's dt, default the model's).
 func (c Config) task() (tasks.Task, error) {
 	if c.Task == FileTask {
 		return c.newFileTask()
@@ -257,12 +266,14 @@ func (c Config) task() (tasks.Task, error) {
 			params = map[string]any{}
 		}
 	}
-	if dt, ok := params["dt"]; ok {
+	if dt, ok := params["dt"]; ok && c.Model.IsRNN() {
 		if f, isNum := dt.(float64); !isNum || f != c.Model.Dt {
 			return nil, fmt.Errorf("task parameters: dt = %v differs from the model's dt = %v; set --dt instead", dt, c.Model.Dt)
 		}
 	}
-	params["dt"] = c.Model.Dt
+	if _, ok := params["dt"]; !ok || c.Model.IsRNN() {
+		params["dt"] = c.Model.Dt
+	}
 	raw, _ := json.Marshal(params)
 	return tasks.FromJSON(c.Task, raw)
 }
@@ -288,16 +299,15 @@ func (c *Config) Resolve() error {
 		return err
 	}
 	c.TaskParams = raw
-	return nil
+	return c.Model.resolve()
 }
 
-// NewEngine returns the named engine of m computing in dtype.
-func NewEngine(m *rnn.Model, engine string, dtype models.Dtype) (models.Engine[*datasets.Batch], error) {
-	switch engine {
-	case "bptt":
-		return rnn.NewBPTT(m, dtype)
-	case "autodiff":
-		return rnn.NewAutodiff(m, dtype)
+// NewEngine returns the named engine of m, a model of the configuration
+// mc, computing in dtype.
+func NewEngine(mc ModelConfig, m models.Seq, engine string, dtype models.Dtype) (models.Engine[*datasets.Batch], error) {
+	e, err := mc.Entry()
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("engine %q: allowed bptt, autodiff", engine)
+	return e.Engine(engine, m, dtype)
 }

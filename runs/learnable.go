@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/rnnlab/rnnlab/models"
-	"github.com/rnnlab/rnnlab/models/rnn"
 )
 
 // checkLearnable refuses a network that gradient descent cannot move: one
@@ -15,31 +14,37 @@ import (
 // from h0 = 0 with h0 untrained: the state, the output and every gradient
 // stay zero). It draws its batch from generators of its own, so training
 // is unchanged by the check.
-func checkLearnable(cfg Config, m *rnn.Model) error {
+func checkLearnable(cfg Config, m models.Seq) error {
 	task, err := cfg.NewTask()
 	if err != nil {
 		return err
 	}
 	// A copy of the model: the check must not touch the run's gradients.
 	w := map[string][]float64{}
-	for _, p := range m.Params.All() {
+	for _, p := range m.Params().All() {
 		w[p.Name] = p.W
 	}
-	probe, err := rnn.NewFromWeights(cfg.Model, w)
+	probe, err := ModelFromWeights(cfg.Model, w)
 	if err != nil {
 		return err
 	}
-	eng, err := rnn.NewBPTT(probe, models.Float64)
+	engine, err := analysisEngine(cfg.Model)
+	if err != nil {
+		return err
+	}
+	eng, err := NewEngine(cfg.Model, probe, engine, models.Float64)
 	if err != nil {
 		return err
 	}
 	b := task.Sample(rand.New(rand.NewPCG(cfg.Seed, 5)), min(cfg.Batch, 8))
-	probe.DrawNoise(rand.New(rand.NewPCG(cfg.Seed, 6)), b)
+	models.DrawNoise(probe.Spec(), rand.New(rand.NewPCG(cfg.Seed, 6)), b)
 	loss, err := eng.LossGrad(b)
 	if err != nil || !(loss > 0) {
 		return nil // a non-finite loss is for training to report; zero loss has nothing to learn
 	}
-	for _, p := range probe.Params.Trainable() {
+	var trained []string
+	for _, p := range probe.Params().Trainable() {
+		trained = append(trained, p.Name)
 		for _, g := range p.Grad {
 			if g != 0 {
 				return nil
@@ -47,7 +52,7 @@ func checkLearnable(cfg Config, m *rnn.Model) error {
 		}
 	}
 	msg := fmt.Sprintf("%s: the gradient of the loss (%.4g) is exactly zero for every trained parameter (%s) at the initial weights: training cannot move them",
-		cfg.Task, loss, strings.Join(cfg.Model.Train, ", "))
+		cfg.Task, loss, strings.Join(trained, ", "))
 	noInput := true
 	for _, u := range b.Input {
 		if u != 0 {
@@ -55,7 +60,7 @@ func checkLearnable(cfg Config, m *rnn.Model) error {
 			break
 		}
 	}
-	if noInput {
+	if noInput && cfg.Model.IsRNN() {
 		msg += "; the task has no input, so from h0 = 0 the state stays 0: train h0 (--train " + strings.Join(cfg.Model.Train, ",") + ",h0) or start from --init weights with a nonzero h0"
 	}
 	return fmt.Errorf("%s", msg)

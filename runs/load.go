@@ -39,7 +39,7 @@ func Load(dir string) (*Run, error) {
 // Model returns the run's model with the weights of the given .npz file
 // (the run's weights_final.npz when path is empty) as its initial and
 // current values.
-func (r *Run) Model(path string) (*rnn.Model, error) {
+func (r *Run) Model(path string) (models.Seq, error) {
 	if path == "" {
 		path = filepath.Join(r.Dir, WeightsFinalFile)
 	}
@@ -47,7 +47,7 @@ func (r *Run) Model(path string) (*rnn.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rnn.NewFromWeights(r.Config.Model, w)
+	return ModelFromWeights(r.Config.Model, w)
 }
 
 // EvalConfig sets how Eval measures a model.
@@ -68,7 +68,7 @@ type EvalConfig struct {
 // EvalBatch returns the trials Eval measures: Batch trials of the run's
 // task drawn from the stream (Seed, 3) (a trial file's first Batch
 // held-out trials), with noise for model m from (Seed, 4).
-func (r *Run) EvalBatch(m *rnn.Model, ec EvalConfig) (*datasets.Batch, error) {
+func (r *Run) EvalBatch(m models.Seq, ec EvalConfig) (*datasets.Batch, error) {
 	if ec.Batch < 1 {
 		return nil, fmt.Errorf("batch = %d: must be >= 1", ec.Batch)
 	}
@@ -82,14 +82,14 @@ func (r *Run) EvalBatch(m *rnn.Model, ec EvalConfig) (*datasets.Batch, error) {
 	} else {
 		b = testBatch(task, ec.Batch, ec.Seed, evalStream)
 	}
-	m.DrawNoise(rand.New(rand.NewPCG(ec.Seed, evalNoiseStream)), b)
+	models.DrawNoise(m.Spec(), rand.New(rand.NewPCG(ec.Seed, evalNoiseStream)), b)
 	return b, nil
 }
 
 // Eval returns the loss of model m, built for this run, on a fresh batch of
 // the run's task; for a trial file, on its first Batch held-out trials (all
 // of them when fewer are held out: Config.TestNote says so).
-func (r *Run) Eval(m *rnn.Model, ec EvalConfig) (float64, error) {
+func (r *Run) Eval(m models.Seq, ec EvalConfig) (float64, error) {
 	b, err := r.EvalBatch(m, ec)
 	if err != nil {
 		return 0, err
@@ -100,7 +100,7 @@ func (r *Run) Eval(m *rnn.Model, ec EvalConfig) (float64, error) {
 	if ec.Dtype == "" {
 		ec.Dtype = r.Config.Dtype
 	}
-	eng, err := NewEngine(m, ec.Engine, ec.Dtype)
+	eng, err := NewEngine(r.Config.Model, m, ec.Engine, ec.Dtype)
 	if err != nil {
 		return 0, err
 	}
@@ -114,4 +114,17 @@ func ReadMetrics(dir string) (*trainers.Metrics, error) {
 		return nil, err
 	}
 	return trainers.ParseMetricsCSV(b)
+}
+
+// RNN returns the run's rate RNN with the weights of the given .npz file
+// (see Model); it is an error if the run's model is another one.
+func (r *Run) RNN(path string) (*rnn.Model, error) {
+	m, err := r.Model(path)
+	if err != nil {
+		return nil, err
+	}
+	if q := rnn.Of(m); q != nil {
+		return q, nil
+	}
+	return nil, fmt.Errorf("run %s: model %s is not the rate RNN", r.Dir, r.Config.Model.entryName())
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/rnnlab/rnnlab/analysis"
 )
 
-// spectrum holds what AnalyzeRun needs of one recurrent matrix
+// spectrum holds what AnalyzeRun needs of one matrix
 // W = W0 + dW: the truncation (the SVD of dW, computed once) and the
 // summary numbers.
 type spectrum struct {
@@ -20,12 +20,14 @@ type spectrum struct {
 	eigW0, eigW                   [][2]float64
 }
 
-func analyzeMatrix(w0, w []float64, n int, ac AnalysisConfig) (*spectrum, error) {
-	W0, err := analysis.Dense(n, n, w0)
+// analyzeMatrix computes the spectrum of the rows x cols matrix W = W0 +
+// dW, and the eigenvalues of W0 and W when square is set.
+func analyzeMatrix(w0, w []float64, rows, cols int, square bool, ac AnalysisConfig) (*spectrum, error) {
+	W0, err := analysis.Dense(rows, cols, w0)
 	if err != nil {
 		return nil, err
 	}
-	W, err := analysis.Dense(n, n, w)
+	W, err := analysis.Dense(rows, cols, w)
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +50,9 @@ func analyzeMatrix(w0, w []float64, n int, ac AnalysisConfig) (*spectrum, error)
 			return nil, err
 		}
 		s.share = cum[1 : len(s.sv)+1]
+	}
+	if !square {
+		return s, nil
 	}
 	if s.eigW0, err = eigenPairs(W0); err != nil {
 		return nil, err

@@ -8,19 +8,23 @@ import (
 
 	"github.com/rnnlab/rnnlab/datasets/tasks"
 	"github.com/rnnlab/rnnlab/internal/fileio"
-	"github.com/rnnlab/rnnlab/models/rnn"
+	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/trainers"
 )
 
 // stopLoss returns the test loss of the stop-loss test: StopBatch trials
 // drawn once from the stream (Seed, 7) with noise from (Seed, 8) (a trial
 // file's first held-out trials), measured by a hand-written engine of its
-// own in the run's precision, so that the test changes nothing the training
+// own in the run's precision (autodiff for models without one), so that the test changes nothing the training
 // uses.
-func stopLoss(cfg Config, task tasks.Task, m *rnn.Model) (func() (float64, error), error) {
+func stopLoss(cfg Config, task tasks.Task, m models.Seq) (func() (float64, error), error) {
 	b := testBatch(task, cfg.StopBatch, cfg.Seed, stopStream)
-	m.DrawNoise(rand.New(rand.NewPCG(cfg.Seed, stopNoiseStream)), b)
-	eng, err := rnn.NewBPTT(m, cfg.Dtype)
+	models.DrawNoise(m.Spec(), rand.New(rand.NewPCG(cfg.Seed, stopNoiseStream)), b)
+	engine, err := analysisEngine(cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := NewEngine(cfg.Model, m, engine, cfg.Dtype)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ import (
 	"github.com/rnnlab/rnnlab/datasets"
 	"github.com/rnnlab/rnnlab/datasets/trialfile"
 	"github.com/rnnlab/rnnlab/internal/fileio"
-	"github.com/rnnlab/rnnlab/models/rnn"
+	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/trainers"
 	"github.com/rnnlab/rnnlab/trainers/optim"
 )
@@ -118,14 +118,14 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 		}
 	}
 	var (
-		m   *rnn.Model
+		m   models.Seq
 		err error
 	)
 	if o.Init != nil {
-		if m, err = rnn.NewFromWeights(cfg.Model, o.Init); err != nil {
+		if m, err = ModelFromWeights(cfg.Model, o.Init); err != nil {
 			return nil, fmt.Errorf("init: %w", err)
 		}
-	} else if m, err = rnn.New(cfg.Model, cfg.Seed); err != nil {
+	} else if m, err = NewModel(cfg.Model, cfg.Seed); err != nil {
 		return nil, err
 	}
 	if cfg.Epochs > 0 {
@@ -148,7 +148,7 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	if err := fileio.WriteJSON(filepath.Join(dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
-	if err := fileio.WriteNPZ(filepath.Join(dir, WeightsInitFile), WeightArrays(m.Params, true)); err != nil {
+	if err := fileio.WriteNPZ(filepath.Join(dir, WeightsInitFile), WeightArrays(m.Params(), true)); err != nil {
 		return nil, err
 	}
 	return st.run(ctx, cfg, dir, o, 0, start)
@@ -177,7 +177,7 @@ func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := rnn.NewFromWeights(cfg.Model, init)
+	m, err := ModelFromWeights(cfg.Model, init)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
 
 // newTrainState builds the optimiser, the seeded generators and the hooks'
 // records of a training of m.
-func newTrainState(cfg Config, m *rnn.Model) (*trainState, error) {
+func newTrainState(cfg Config, m models.Seq) (*trainState, error) {
 	opt, err := optim.New(cfg.Optimizer, cfg.LR())
 	if err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 		return nil, err
 	}
 	m := st.m
-	eng, err := NewEngine(m, cfg.Engine, cfg.Dtype)
+	eng, err := NewEngine(cfg.Model, m, cfg.Engine, cfg.Dtype)
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +231,7 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 	// A trial file's batches are a function of (seed, epoch); a
 	// generator's come from the batch stream.
 	file, _ := task.(*trialfile.Task)
+	spec := m.Spec()
 	batch := func(e int) (*datasets.Batch, error) {
 		var b *datasets.Batch
 		if file != nil {
@@ -238,7 +239,7 @@ func (st *trainState) run(ctx context.Context, cfg Config, dir string, o Options
 		} else {
 			b = task.Sample(batchRNG, cfg.Batch)
 		}
-		m.DrawNoise(noiseRNG, b)
+		models.DrawNoise(spec, noiseRNG, b)
 		return b, nil
 	}
 	hooks := append([]trainers.Hook(nil), o.Hooks...)
@@ -334,7 +335,7 @@ func (st *trainState) removeCheckpoints(dir string) {
 	}
 }
 
-func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, st *trainState, res *Result) error {
+func writeOutputs(dir string, m models.Seq, met *trainers.Metrics, st *trainState, res *Result) error {
 	snaps, spectra := st.snaps, st.spectra
 	if met == nil {
 		met = &trainers.Metrics{}
@@ -342,7 +343,7 @@ func writeOutputs(dir string, m *rnn.Model, met *trainers.Metrics, st *trainStat
 	if err := met.WriteCSV(filepath.Join(dir, MetricsFile)); err != nil {
 		return err
 	}
-	if err := fileio.WriteNPZ(filepath.Join(dir, WeightsFinalFile), WeightArrays(m.Params, false)); err != nil {
+	if err := fileio.WriteNPZ(filepath.Join(dir, WeightsFinalFile), WeightArrays(m.Params(), false)); err != nil {
 		return err
 	}
 	if snaps != nil && len(snaps.Taken) > 0 {
@@ -385,14 +386,14 @@ func SpectraArrays(s *trainers.DWSpectra) map[string]fileio.Array {
 
 // snapshotArrays stacks the snapshots: "epochs" [S] and per parameter an
 // array [S, shape...].
-func snapshotArrays(m *rnn.Model, s *trainers.Snapshots) map[string]fileio.Array {
+func snapshotArrays(m models.Seq, s *trainers.Snapshots) map[string]fileio.Array {
 	n := len(s.Taken)
 	ep := make([]float64, n)
 	for i, t := range s.Taken {
 		ep[i] = float64(t.Epoch)
 	}
 	out := map[string]fileio.Array{"epochs": fileio.NewArray(ep, n)}
-	for _, p := range m.Params.All() {
+	for _, p := range m.Params().All() {
 		data := make([]float64, 0, n*p.Len())
 		for _, t := range s.Taken {
 			data = append(data, t.Values[p.Name]...)

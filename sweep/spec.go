@@ -56,9 +56,15 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("samples = %d: must be >= 1", s.Samples)
 	}
 	c := s.Train
-	c.Model.G = s.G[0]
+	hasG := c.Model.HasG()
+	if hasG {
+		c.Model = c.Model.WithG(s.G[0])
+	}
 	if err := c.Validate(); err != nil {
 		return err
+	}
+	if !hasG && (len(s.G) != 1 || s.G[0] != 0) {
+		return fmt.Errorf("g: model %s has no initial connectivity strength g; sweep it without --g (one cell per sample)", c.Model.Name)
 	}
 	return s.Analysis.Validate()
 }
@@ -89,7 +95,9 @@ func CellSeed(base uint64, gIndex, sample int, sameW0 bool) uint64 {
 // Config returns the training configuration of a cell.
 func (s Spec) Config(c Cell) runs.Config {
 	cfg := s.Train
-	cfg.Model.G = c.G
+	if cfg.Model.IsRNN() || cfg.Model.HasG() {
+		cfg.Model = cfg.Model.WithG(c.G)
+	}
 	cfg.Seed = c.Seed
 	cfg.Model.Train = append([]string(nil), s.Train.Model.Train...)
 	return cfg

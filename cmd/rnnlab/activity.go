@@ -57,7 +57,7 @@ principal components, and the outputs against their targets.`,
 			if err != nil {
 				return usage(err)
 			}
-			m, err := r.Model(weights)
+			m, err := r.RNN(weights)
 			if err != nil {
 				return usage(err)
 			}

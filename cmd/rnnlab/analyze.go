@@ -19,10 +19,13 @@ func newAnalyzeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "analyze",
 		Short: "Analyse dW = W - W0 of a trained run: spectra, rank truncation, shuffle test, figures",
-		Long: `Analyse a run written by rnnlab train: the singular values and norms of
-dW = W - W0 of wrec, the test loss of W0 + the rank-R part of dW for
-R = 0..max-rank on one fixed test batch, the loss of shuffle(W0) + dW, the
-alignment of dW with W0's Krylov spaces, and the eigenvalues of W0 and W.
+		Long: `Analyse a run written by rnnlab train: for every connectivity matrix its
+model declares (the rate RNN's wrec; a GRU's weight_hh_l0, also per gate
+block r, z, n, and weight_ih_l0 and wo), the singular values and norms of
+dW = W - W0 and the test loss of W0 + the rank-R part of dW for
+R = 0..max-rank on one fixed test batch; for square recurrent matrices and
+gate blocks also the loss of shuffle(W0) + dW, the alignment of dW with
+W0's Krylov spaces, and the eigenvalues of W0 and W.
 Writes DIR/analysis.json and figures (PNG and SVG) to DIR/figures, and prints
 a summary. Numbers that are not finite (a diverged network's losses) and
 the shuffle loss without shuffles are written as null.`,
@@ -60,6 +63,16 @@ the shuffle loss without shuffles are written as null.`,
 			summary := map[string]any{
 				"loss_init": a.LossInit, "loss_final": a.LossFinal, "norm_dw": a.NormDW, "norm_w0": a.NormW0,
 				"sv_dw": a.SV, "share_dw": a.Share, "truncation_loss": a.Truncation, "shuffle_loss": a.ShuffleLoss,
+			}
+			if len(a.Matrices) > 0 {
+				summary["matrix"] = a.Matrix
+				var parts []map[string]any
+				for _, m := range a.Matrices {
+					parts = append(parts, map[string]any{"param": m.Param, "block": m.Block,
+						"norm_dw": m.NormDW, "norm_w0": m.NormW0, "sv_dw": m.SV, "share_dw": m.Share,
+						"truncation_loss": m.Truncation, "shuffle_loss": m.ShuffleLoss})
+				}
+				summary["matrices"] = parts
 			}
 			b, err := fileio.MarshalJSON(summary)
 			if err != nil {

@@ -19,11 +19,14 @@ import (
 	"github.com/rnnlab/rnnlab/internal/fblas"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/models/zoo"
+	"github.com/rnnlab/rnnlab/runs"
 )
 
 func newBenchCmd() *cobra.Command {
 	var (
 		taskList, engineList, dtypeList, child string
+		model                                  string
 		iters, warmup                          int
 		asJSON, noRSS, lstmTiny                bool
 	)
@@ -54,9 +57,22 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 				}
 				dtypes = append(dtypes, dt)
 			}
+			entry, err := zoo.Lookup(model)
+			if err != nil {
+				return usage(fmt.Errorf("model: %w", err))
+			}
+			fs := cmd.Flags()
+			if model != runs.DefaultModel {
+				if !fs.Changed("engines") {
+					engineList = strings.Join(entry.Engines(), ",")
+				}
+				if !fs.Changed("tasks") {
+					taskList = "flipflop,mante,romo"
+				}
+			}
 			for _, e := range splitList(engineList) {
-				if e != "bptt" && e != "autodiff" {
-					return usagef("engine %q: allowed bptt, autodiff", e)
+				if !slices.Contains(entry.Engines(), e) {
+					return usagef("engine %q: model %s has %s", e, model, strings.Join(entry.Engines(), ", "))
 				}
 			}
 			if iters < 1 || warmup < 0 {
@@ -72,7 +88,15 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 					return usagef("tasks: unknown workload %q: allowed %s", name, strings.Join(known, ", "))
 				}
 			}
-			ws, err := bench.Workloads(splitList(taskList), splitList(engineList), dtypes, size)
+			var ws []bench.Workload
+			if model == runs.DefaultModel {
+				ws, err = bench.Workloads(splitList(taskList), splitList(engineList), dtypes, size)
+			} else {
+				if slices.Contains(splitList(taskList), bench.LSTMName) {
+					return usagef("tasks: %s is a workload of its own, not a task for model %s", bench.LSTMName, model)
+				}
+				ws, err = bench.ModelWorkloads(model, splitList(taskList), splitList(engineList), dtypes)
+			}
 			if err != nil {
 				return usage(err)
 			}
@@ -100,7 +124,7 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 				}
 			} else {
 				for i, w := range ws {
-					mb, err := childRSS(cmd, w.ID(), taskList, engineList, dtypeList, lstmTiny)
+					mb, err := childRSS(cmd, w.ID(), model, taskList, engineList, dtypeList, lstmTiny)
 					if err != nil {
 						return fmt.Errorf("peak RSS of %s: %w", w.ID(), err)
 					}
@@ -122,8 +146,9 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&taskList, "tasks", "flipflop,mante,romo,lstm", "workloads: rate RNN tasks at the paper's sizes, and lstm (the sentiment LSTM)")
-	fs.StringVar(&engineList, "engines", "bptt,autodiff", "engines")
+	fs.StringVar(&model, "model", runs.DefaultModel, "model of the task workloads: "+strings.Join(zoo.Names(), "|"))
+	fs.StringVar(&taskList, "tasks", "flipflop,mante,romo,lstm", "workloads: tasks at the paper's sizes, and lstm (the sentiment LSTM; rnn only); other models: flipflop,mante,romo")
+	fs.StringVar(&engineList, "engines", "bptt,autodiff", "engines (other models: theirs)")
 	fs.StringVar(&dtypeList, "dtypes", "float64,float32", "precisions")
 	fs.IntVar(&iters, "iters", 10, "timed rounds")
 	fs.IntVar(&warmup, "warmup", 2, "untimed iterations per workload first")
@@ -142,13 +167,13 @@ var childEnv func(args []string) []string
 
 // childRSS runs one workload for three iterations in a child process and
 // returns its peak resident set in MB.
-func childRSS(cmd *cobra.Command, id, tasks, engines, dtypes string, lstmTiny bool) (float64, error) {
+func childRSS(cmd *cobra.Command, id, model, tasks, engines, dtypes string, lstmTiny bool) (float64, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return 0, err
 	}
 	args := []string{"bench", "--child", id, "--iters", "3", "--warmup", "0",
-		"--tasks", tasks, "--engines", engines, "--dtypes", dtypes}
+		"--model", model, "--tasks", tasks, "--engines", engines, "--dtypes", dtypes}
 	if lstmTiny {
 		args = append(args, "--lstm-tiny")
 	}

@@ -46,9 +46,6 @@ trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 					return usage(err)
 				}
 			}
-			if engine != "" && !slices.Contains(runs.Engines, engine) {
-				return usagef("engine %q: allowed %s", engine, strings.Join(runs.Engines, ", "))
-			}
 			r, err := runs.Load(dir)
 			if err != nil {
 				return usage(err)
@@ -56,6 +53,15 @@ trial: the trials rnnlab activity writes for the same --batch and --seed.`,
 			if task != "" {
 				if r, err = evalOn(r, task); err != nil {
 					return usage(err)
+				}
+			}
+			if engine != "" {
+				e, err := r.Config.Model.Entry()
+				if err != nil {
+					return usage(err)
+				}
+				if !slices.Contains(e.Engines(), engine) {
+					return usagef("engine %q: model %s has %s", engine, e.Name, strings.Join(e.Engines(), ", "))
 				}
 			}
 			m, err := r.Model(weights)

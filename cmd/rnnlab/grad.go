@@ -5,11 +5,13 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/rnnlab/rnnlab/datasets"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/models/rnn"
+	"github.com/rnnlab/rnnlab/models/zoo"
 	"github.com/rnnlab/rnnlab/runs"
 )
 
@@ -35,32 +37,26 @@ or bool (a mask), converted to float64.`,
 			if weights == "" || data == "" || out == "" {
 				return usagef("grad needs --weights, --data and --out")
 			}
-			n, din, dout, err := runs.InferSizes(weights)
-			if err != nil {
-				return usage(fmt.Errorf("weights: %w", err))
-			}
 			fs := cmd.Flags()
-			if fs.Changed("n") && mf.n != n {
-				return usagef("n = %d but the weights have n = %d", mf.n, n)
-			}
 			if fs.Changed("g") {
 				return usagef("--g sets a fresh random initialisation; grad takes the weights from --weights: drop --g")
 			}
-			cfg := rnn.DefaultConfig(n, din, dout)
-			mf.apply(fs, &cfg)
-			cfg.N = n
-			if err := cfg.Validate(); err != nil {
-				return usage(err)
+			mc, err := gradModel(fs, &mf, weights, data)
+			if err != nil {
+				return err
 			}
-			w, err := runs.ReadWeights(weights, cfg)
+			w, err := runs.ReadWeights(weights, mc)
 			if err != nil {
 				return usage(fmt.Errorf("weights: %w", err))
 			}
-			m, err := rnn.NewFromWeights(cfg, w)
+			m, err := runs.ModelFromWeights(mc, w)
 			if err != nil {
 				return usage(err)
 			}
-			b, err := readBatch(data, cfg)
+			if !fs.Changed("engine") && !mc.IsRNN() {
+				engine = "autodiff"
+			}
+			b, err := readBatch(data, m.Spec())
 			if err != nil {
 				return usage(fmt.Errorf("data: %w", err))
 			}
@@ -68,7 +64,7 @@ or bool (a mask), converted to float64.`,
 			if err != nil {
 				return usage(err)
 			}
-			eng, err := runs.NewEngine(m, engine, dt)
+			eng, err := runs.NewEngine(mc, m, engine, dt)
 			if err != nil {
 				return usage(err)
 			}
@@ -77,13 +73,15 @@ or bool (a mask), converted to float64.`,
 				return usage(fmt.Errorf("data: %w", err))
 			}
 			res := map[string]fileio.Array{"loss": fileio.NewArray([]float64{loss})}
-			for _, p := range m.Params.Trainable() {
+			var trained []string
+			for _, p := range m.Params().Trainable() {
+				trained = append(trained, p.Name)
 				res[p.Name] = fileio.NewArray(p.Grad, p.Shape...)
 			}
 			if err := fileio.WriteNPZ(out, res); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "loss %.17g; gradients of %v written to %s\n", loss, cfg.Train, out)
+			fmt.Fprintf(cmd.ErrOrStderr(), "loss %.17g; gradients of %v written to %s\n", loss, trained, out)
 			return nil
 		},
 	}
@@ -99,7 +97,7 @@ or bool (a mask), converted to float64.`,
 
 // readBatch reads input, target, mask and optional noise arrays [B, T, D]
 // from an .npz file and checks them against the model's sizes.
-func readBatch(path string, cfg rnn.Config) (*datasets.Batch, error) {
+func readBatch(path string, cfg models.Spec) (*datasets.Batch, error) {
 	arrays, err := fileio.ReadNPZ(path)
 	if err != nil {
 		return nil, err
@@ -134,13 +132,13 @@ func readBatch(path string, cfg rnn.Config) (*datasets.Batch, error) {
 	b := &datasets.Batch{B: B, T: T, Din: cfg.Din, Dout: cfg.Dout, Input: in.Data, Target: tg.Data, Mask: mk.Data}
 	nz, ok := arrays["noise"]
 	switch {
-	case ok && cfg.Noise == 0:
+	case ok && cfg.NoiseScale == 0:
 		return nil, fmt.Errorf("%s has a \"noise\" array but --noise is 0, so it would be ignored: give --noise (its standard deviation) or drop the array", path)
-	case !ok && cfg.Noise > 0:
-		return nil, fmt.Errorf("--noise %v but %s has no \"noise\" array: add the standard normal sample xi [%d, %d, %d], or drop --noise", cfg.Noise, path, B, T, cfg.N)
+	case !ok && cfg.NoiseScale > 0:
+		return nil, fmt.Errorf("--noise is set but %s has no \"noise\" array: add the standard normal sample xi [%d, %d, %d], or drop --noise", path, B, T, cfg.NoiseDim)
 	case ok:
-		if !slices.Equal(nz.Shape, []int{B, T, cfg.N}) {
-			return nil, fmt.Errorf("%s: array \"noise\" has shape %v, want [%d, %d, %d]", path, nz.Shape, B, T, cfg.N)
+		if !slices.Equal(nz.Shape, []int{B, T, cfg.NoiseDim}) {
+			return nil, fmt.Errorf("%s: array \"noise\" has shape %v, want [%d, %d, %d]", path, nz.Shape, B, T, cfg.NoiseDim)
 		}
 		b.Noise = nz.Data
 	}
@@ -150,4 +148,45 @@ func readBatch(path string, cfg rnn.Config) (*datasets.Batch, error) {
 		}
 	}
 	return b, nil
+}
+
+// gradModel returns the model configuration of grad: the rate RNN's sizes
+// from the weights (wi [Din, N], wo [N, Dout]); another model's N from
+// --n and Din and Dout from the data's input and target.
+func gradModel(fs *pflag.FlagSet, mf *modelFlags, weights, data string) (runs.ModelConfig, error) {
+	var n, din, dout int
+	var err error
+	if _, err := zoo.Lookup(mf.modelName()); err != nil {
+		return runs.ModelConfig{}, usage(fmt.Errorf("model: %w", err))
+	}
+	if mf.modelName() == runs.DefaultModel {
+		if n, din, dout, err = runs.InferSizes(weights); err != nil {
+			return runs.ModelConfig{}, usage(fmt.Errorf("weights: %w", err))
+		}
+		if fs.Changed("n") && mf.n != n {
+			return runs.ModelConfig{}, usagef("n = %d but the weights have n = %d", mf.n, n)
+		}
+	} else {
+		if !fs.Changed("n") {
+			return runs.ModelConfig{}, usagef("model %s: give its state size with --n", mf.modelName())
+		}
+		arrays, err := fileio.ReadNPZ(data)
+		if err != nil {
+			return runs.ModelConfig{}, usage(fmt.Errorf("data: %w", err))
+		}
+		in, tg := arrays["input"], arrays["target"]
+		if len(in.Shape) != 3 || len(tg.Shape) != 3 {
+			return runs.ModelConfig{}, usagef("data: %s: input and target must be [B, T, D] arrays", data)
+		}
+		n, din, dout = mf.n, in.Shape[2], tg.Shape[2]
+	}
+	mc := runs.ModelConfig{Name: runs.DefaultModel, Config: rnn.DefaultConfig(n, din, dout)}
+	if err := mf.apply(fs, &mc); err != nil {
+		return mc, err
+	}
+	mc.N = n
+	if err := mc.Validate(); err != nil {
+		return mc, usage(err)
+	}
+	return mc, nil
 }

@@ -27,7 +27,7 @@ through time, and writes weights that load in NumPy and PyTorch.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
 	root.AddCommand(newTrainCmd(), newEvalCmd(), newGradCmd(), newSweepCmd(), newLinearCmd(), newAnalyzeCmd(), newFiguresCmd(), newVersionCmd())
 	root.AddCommand(newTasksCmd(), newActivityCmd())
-	root.AddCommand(newBenchCmd())
+	root.AddCommand(newBenchCmd(), newModelsCmd())
 	root.AddCommand(newSentimentCmd(), newDataCmd(), newReproduceCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })

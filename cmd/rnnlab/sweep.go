@@ -75,10 +75,17 @@ DIR' then writes the summary.`,
 				cfg.SpectraEvery = max(cfg.Epochs/100, 1)
 			}
 			spec.Train = cfg
-			if preset == "" || fs.Changed("g") {
-				if spec.G, err = sweep.ParseGrid(grid); err != nil {
-					return usage(fmt.Errorf("g: %w", err))
+			if spec.Train.Model.HasG() {
+				if preset == "" || fs.Changed("g") {
+					if spec.G, err = sweep.ParseGrid(grid); err != nil {
+						return usage(fmt.Errorf("g: %w", err))
+					}
 				}
+			} else {
+				if fs.Changed("g") {
+					return usagef("--g: model %s has no initial connectivity strength g (rnnlab models lists the models that have one); drop --g", spec.Train.Model.Name)
+				}
+				spec.G = []float64{0} // one cell per sample
 			}
 			gs := spec.G
 			if out == "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/rnnlab/rnnlab/datasets/tasks"
 	"github.com/rnnlab/rnnlab/datasets/trialfile"
 	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/models/zoo"
 	"github.com/rnnlab/rnnlab/runs"
 )
 
@@ -39,7 +40,7 @@ func (f *trainFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.lr0, "lr0", 0.05, "base learning rate: Adam uses lr0/N, SGD lr0 (> 0)")
 	fs.StringVar(&f.optimizer, "optimizer", "adam", "optimizer: adam|sgd")
 	fs.Float64Var(&f.clip, "clip", 0, "clip the gradient norm to this value (0: no clipping)")
-	fs.StringVar(&f.engine, "engine", "bptt", "gradient engine: bptt (hand-written) | autodiff (gorgonia)")
+	fs.StringVar(&f.engine, "engine", "bptt", "gradient engine: bptt (hand-written, the rate RNN's default) | autodiff (gorgonia, every model's; the default of models without bptt)")
 	fs.StringVar(&f.dtype, "dtype", "float64", "precision: float64|float32")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of initialisation, batches and noise")
 	fs.StringVar(&f.taskParams, "task-params", "", `task parameters as JSON, e.g. '{"t_max": 30}'`)
@@ -65,7 +66,12 @@ func (f *trainFlags) config(fs *pflag.FlagSet) (runs.Config, error) {
 
 // apply returns base with the flags the user set applied, validated.
 func (f *trainFlags) apply(fs *pflag.FlagSet, cfg runs.Config) (runs.Config, error) {
-	f.model.apply(fs, &cfg.Model)
+	if err := f.model.apply(fs, &cfg.Model); err != nil {
+		return cfg, err
+	}
+	if !cfg.Model.IsRNN() && !fs.Changed("engine") {
+		cfg.Engine = zoo.Autodiff // the rate RNN's default, bptt, is its own
+	}
 	set := func(name string, do func()) {
 		if fs.Changed(name) {
 			do()

@@ -104,7 +104,7 @@ func (m *Model) Spec() models.Spec {
 		N: m.h, Din: m.din, Dout: m.dout,
 		Matrices: []models.Matrix{
 			{Param: "weight_hh_l0", Recurrent: true, Blocks: []string{"r", "z", "n"},
-				Input: "weight_ih_l0", Readout: "wo"},
+				Input: "weight_ih_l0", InputByRow: true, Readout: "wo"},
 			{Param: "weight_ih_l0"}, {Param: "wo"},
 		},
 	}

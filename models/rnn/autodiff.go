@@ -37,16 +37,15 @@ var _ models.Seq = seq{}
 
 func (s seq) Params() *models.Params { return s.m.Params }
 
-// Spec declares wrec as the square recurrent matrix (fed by wi, read out
-// by wo) and wi and wo as matrices whose dW is measured too; g; and the
-// private noise of every neuron, sqrt(dt) sigma xi_t.
+// Spec declares wrec as the square recurrent matrix to analyse (fed by
+// wi, read out by wo), as the paper does; g; and the private noise of
+// every neuron, sqrt(dt) sigma xi_t.
 func (s seq) Spec() models.Spec {
 	c := s.m.Config
 	return models.Spec{
 		N: c.N, Din: c.Din, Dout: c.Dout,
 		Matrices: []models.Matrix{
 			{Param: "wrec", Recurrent: true, Input: "wi", Readout: "wo"},
-			{Param: "wi"}, {Param: "wo"},
 		},
 		HasG: true, G: c.G,
 		NoiseDim: c.N, NoiseScale: math.Sqrt(c.Dt) * c.Noise,

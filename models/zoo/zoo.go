@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -70,13 +71,8 @@ func Register[O any](d Def[O]) {
 		defaults: func() any { return d.Defaults() },
 		decode: func(raw json.RawMessage) (any, error) {
 			o := d.Defaults()
-			if len(bytes.TrimSpace(raw)) == 0 {
-				return o, nil
-			}
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&o); err != nil {
-				return nil, fmt.Errorf("model %s: options: %s", d.Name, optionError(err, o))
+			if err := Decode(d.Name, raw, &o); err != nil {
+				return nil, err
 			}
 			return o, nil
 		},
@@ -98,6 +94,21 @@ func Register[O any](d Def[O]) {
 	registry[d.Name] = e
 }
 
+// Decode decodes the options raw (a JSON object; empty leaves o as it is)
+// of the model called name into *o strictly: an option o does not have is
+// an error naming it and listing o's options.
+func Decode[O any](name string, raw json.RawMessage, o *O) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(o); err != nil {
+		return fmt.Errorf("model %s: options: %s", name, optionError(err, *o))
+	}
+	return nil
+}
+
 // optionError rewrites encoding/json's unknown-field error to name the
 // option and list the model's options.
 func optionError(err error, o any) string {
@@ -108,15 +119,33 @@ func optionError(err error, o any) string {
 	return msg
 }
 
-// OptionNames returns the JSON names of the options in o, sorted.
+// OptionNames returns the JSON names of the options in o (a struct, or a
+// pointer to one, whose fields may embed others), sorted.
 func OptionNames(o any) []string {
-	b, _ := json.Marshal(o)
-	var m map[string]json.RawMessage
-	json.Unmarshal(b, &m)
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
+	var names []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case tag == "-" || !f.IsExported():
+			case f.Anonymous && tag == "":
+				walk(f.Type)
+			case tag != "":
+				names = append(names, tag)
+			default:
+				names = append(names, f.Name)
+			}
+		}
 	}
+	walk(reflect.TypeOf(o))
 	sort.Strings(names)
 	return names
 }

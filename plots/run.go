@@ -23,10 +23,7 @@ func Run(dir string, a *runs.Analysis, out string) ([]string, error) {
 		out = filepath.Join(dir, "figures")
 	}
 	label := r.Config.Label()
-	primary := "wrec"
-	if a.Matrix != "" {
-		primary = a.Matrix
-	}
+	primary := runs.PrimaryMatrix(r.Config.Model)
 	var names []string
 	met, err := runs.ReadMetrics(dir)
 	if err != nil {

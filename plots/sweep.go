@@ -83,14 +83,15 @@ func Sweep(dir, out string) ([]string, error) {
 
 	// Singular values over training, one panel per g (sample 0).
 	var panels []*plot.Plot
+	primary := runs.PrimaryMatrix(spec.Train.Model)
 	for _, g := range gs {
 		c := byG[g][0]
 		arr, err := fileio.ReadNPZ(filepath.Join(dir, sweep.CellsDir, cellName(c), runs.SpectraFile))
-		if err != nil {
+		if err != nil || len(arr[primary].Shape) != 2 {
 			panels = nil // spectra were not recorded
 			break
 		}
-		ep, sv := arr["epochs"], arr["wrec"]
+		ep, sv := arr["epochs"], arr[primary]
 		k := sv.Shape[1]
 		var s2 []Series
 		for i := 0; i < min(5, k); i++ {

@@ -194,3 +194,12 @@ func (m ModelConfig) WithG(g float64) ModelConfig {
 	m.Options, _ = json.Marshal(opts)
 	return m
 }
+
+// PrimaryMatrix returns the name of the first connectivity matrix the
+// model declares (the rate RNN's wrec), the one analyses put first.
+func PrimaryMatrix(m ModelConfig) string {
+	if s, err := m.Spec(); err == nil && len(s.Matrices) > 0 {
+		return s.Matrices[0].Param
+	}
+	return "wrec"
+}

@@ -116,6 +116,9 @@ func TestGRUCommands(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(sw, "summary.csv")); err != nil {
 		t.Error("the GRU sweep wrote no summary")
 	}
+	if code, _, stderr := rnnlab(t, "figures", "--sweep", sw); code != 0 {
+		t.Errorf("figures of the GRU sweep: exit %d: %s", code, stderr)
+	}
 }
 
 // TestModelBadInput: one clear error each, exit 2, nothing written.

@@ -20,11 +20,11 @@ func newTrainCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "Train a rate RNN on one of the paper's tasks or a trial file and write a run directory",
-		Long: `Train a rate RNN on flipflop, mante, romo, fixedpoint or cosine, or on the
-trials of a trial file (--task file:PATH.npz, see docs/tasks.md; 10% of its
-trials are held out for testing unless --test-fraction or --test-file say
-otherwise).
+		Short: "Train a network (the rate RNN, or --model M) on one of the paper's tasks or a trial file and write a run directory",
+		Long: `Train a rate RNN (or another model of the zoo: --model, see rnnlab models)
+on flipflop, mante, romo, fixedpoint or cosine, or on the trials of a trial
+file (--task file:PATH.npz, see docs/tasks.md; 10% of its trials are held
+out for testing unless --test-fraction or --test-file say otherwise).
 
 Defaults are the paper's protocol for the chosen task (N 256, Adam with
 lr0/N, lr0 0.05, batch 32; 1000, 2000 and 6000 epochs for flipflop, mante and
@@ -43,6 +43,7 @@ before training (a bad flag or input file, an existing run directory, a
 network that cannot learn, --resume of a finished run).`,
 		Example: `  rnnlab train --task flipflop --g 0.9 --out runs/ff
   rnnlab train --task mante --g 0.9 --engine autodiff --dtype float32 --out runs/mante
+  rnnlab train --model gru --task flipflop --out runs/ff_gru
   rnnlab train --task flipflop --n 64 --epochs 300 --task-params '{"t_max": 30}' --out runs/small
   rnnlab train --task file:decision.npz --n 64 --epochs 500 --stop-loss 1e-3 --stop-every 20 --out runs/decision`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -58,18 +59,24 @@ network that cannot learn, --resume of a finished run).`,
 			}
 			if out == "" {
 				out = filepath.Join("runs", fmt.Sprintf("%s_g%g_seed%d", defaultOutName(cfg), cfg.Model.G, cfg.Seed))
+				if !cfg.Model.IsRNN() {
+					out = filepath.Join("runs", fmt.Sprintf("%s_%s_seed%d", defaultOutName(cfg), cfg.Model.Name, cfg.Seed))
+				}
 			}
 			o := runs.Options{Force: force, InitFile: initPath}
 			stderr := cmd.ErrOrStderr()
 			if !quiet {
 				o.Progress = stderr
 				o.OnStart = func() {
-					start := fmt.Sprintf("g %g", cfg.Model.G)
-					if initPath != "" {
-						start = "init " + initPath
+					start := fmt.Sprintf("N %d, g %g", cfg.Model.N, cfg.Model.G)
+					if !cfg.Model.IsRNN() {
+						start = fmt.Sprintf("model %s, N %d, options %s", cfg.Model.Name, cfg.Model.N, cfg.Model.OptionsJSON())
 					}
-					fmt.Fprintf(stderr, "training %s: N %d, %s, %d epochs of %d trials, %s lr %.3g, engine %s/%s, seed %d -> %s\n",
-						taskLabel(cfg), cfg.Model.N, start, cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR(),
+					if initPath != "" {
+						start = fmt.Sprintf("N %d, init %s", cfg.Model.N, initPath)
+					}
+					fmt.Fprintf(stderr, "training %s: %s, %d epochs of %d trials, %s lr %.3g, engine %s/%s, seed %d -> %s\n",
+						taskLabel(cfg), start, cfg.Epochs, cfg.Batch, cfg.Optimizer, cfg.LR(),
 						cfg.Engine, cfg.Dtype, cfg.Seed, out)
 					if cfg.StopEvery > 0 {
 						printTestNote(stderr, cfg, cfg.StopBatch)

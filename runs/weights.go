@@ -63,6 +63,9 @@ func ModelFromWeights(mc ModelConfig, w map[string][]float64) (models.Seq, error
 		if p == nil {
 			return nil, fmt.Errorf("weights: unexpected array %q: model %s has %s", name, e.Name, strings.Join(m.Params().Names(), ", "))
 		}
+		if len(v) != p.Len() {
+			return nil, fmt.Errorf("weights: array %q has %d entries, want %d for shape %v", name, len(v), p.Len(), p.Shape)
+		}
 		arrays[name] = fileio.Array{Shape: p.Shape, Data: v}
 	}
 	if err := e.SetWeights(m, arrays); err != nil {

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -81,10 +83,14 @@ func (c *StepCtx) Noise() (*gorgonia.Node, error) {
 
 // Memo returns the node stored under key in this graph, building it with
 // make on first use: for what every step shares (a transposed matrix, a
-// constant), built once per graph.
+// constant), built once per graph. With make nil it only looks the node
+// up, and a missing one is an error.
 func (c *StepCtx) Memo(key string, make func() (*gorgonia.Node, error)) (*gorgonia.Node, error) {
 	if n, ok := c.memo[key]; ok {
 		return n, nil
+	}
+	if make == nil {
+		return nil, fmt.Errorf("models: no node memoised under %q (build it in Init)", key)
 	}
 	n, err := make()
 	if err != nil {

@@ -6,8 +6,10 @@
 // A run directory holds
 //
 //	config.json         everything needed to rerun (task and its parameters,
-//	                    model options, training protocol, engine, seed)
-//	weights_init.npz    wi, wrec, wo, brec, h0 at initialisation (float64)
+//	                    the model: name, sizes and options; training
+//	                    protocol, engine, seed)
+//	weights_init.npz    every parameter at initialisation (float64; the
+//	                    rate RNN's wi, wrec, wo, brec, h0)
 //	weights_final.npz   the same arrays after training
 //	metrics.csv         epoch, loss, grad_norm
 //	result.json         status (completed, stopped, diverged, interrupted),
@@ -21,7 +23,12 @@
 //	                    snapshotted parameter
 //
 // Arrays have the shapes of the paper's code (wi [Din, N], wrec [N, N],
-// wo [N, Dout], brec [N], h0 [N]) and load with numpy.load.
+// wo [N, Dout], brec [N], h0 [N]; for other models of the zoo their
+// parameters' names and shapes, e.g. torch.nn.GRU's) and load with
+// numpy.load.
+//
+// The model is any of the zoo's (ModelConfig, package models/zoo); a
+// config.json written before models had names is read as the rate RNN's.
 //
 // Seeds: the model is initialised from Seed; training batches are drawn
 // from a PCG stream (Seed, 1) and noise samples from (Seed, 2), so one seed

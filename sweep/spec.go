@@ -95,7 +95,7 @@ func CellSeed(base uint64, gIndex, sample int, sameW0 bool) uint64 {
 // Config returns the training configuration of a cell.
 func (s Spec) Config(c Cell) runs.Config {
 	cfg := s.Train
-	if cfg.Model.IsRNN() || cfg.Model.HasG() {
+	if cfg.Model.HasG() {
 		cfg.Model = cfg.Model.WithG(c.G)
 	}
 	cfg.Seed = c.Seed

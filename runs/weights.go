@@ -106,12 +106,21 @@ func ReadWeights(path string, mc ModelConfig) (map[string][]float64, error) {
 			}
 		}
 	}
-	out := make(map[string][]float64, len(arrays))
-	for name, a := range arrays {
-		want, ok := shapes[name]
-		if !ok {
+	// Arrays of other names first, in order: they tell the weights of
+	// another model apart from a wrong size.
+	keys := make([]string, 0, len(arrays))
+	for name := range arrays {
+		keys = append(keys, name)
+	}
+	slices.Sort(keys)
+	for _, name := range keys {
+		if _, ok := shapes[name]; !ok {
 			return nil, fmt.Errorf("%s: unexpected array %q: a weights file of model %s holds %v", path, name, mc.entryName(), names)
 		}
+	}
+	out := make(map[string][]float64, len(arrays))
+	for _, name := range keys {
+		a, want := arrays[name], shapes[name]
 		if !slices.Equal(a.Shape, want) {
 			return nil, fmt.Errorf("%s: array %q has shape %v, want %v (model %s, n=%d, din=%d, dout=%d)",
 				path, name, a.Shape, want, mc.entryName(), mc.N, mc.Din, mc.Dout)

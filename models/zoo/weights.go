@@ -17,12 +17,19 @@ import (
 // that the weights of another model are not taken silently.
 func (e *Entry) SetWeights(m models.Seq, arrays map[string]fileio.Array) error {
 	ps := m.Params()
-	for name, a := range arrays {
-		p := ps.Get(name)
-		if p == nil {
+	names := make([]string, 0, len(arrays))
+	for name := range arrays {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names { // another model's arrays before wrong sizes
+		if ps.Get(name) == nil {
 			return fmt.Errorf("unexpected array %q: a weights file of model %s holds %s",
 				name, e.Name, strings.Join(ps.Names(), ", "))
 		}
+	}
+	for _, name := range names {
+		a, p := arrays[name], ps.Get(name)
 		if !slices.Equal(a.Shape, p.Shape) {
 			return fmt.Errorf("array %q has shape %v, want %v for model %s", name, a.Shape, p.Shape, e.Name)
 		}

@@ -30,6 +30,24 @@ type ModelConfig struct {
 	// Options are the options of a model other than the rate RNN, a JSON
 	// object over the model's defaults (resolved: every option written).
 	Options json.RawMessage
+
+	legacy bool // read from a config.json written before models had names
+}
+
+// Legacy reports whether m was read from a config.json written before
+// models had names (and before runs had a divergence factor).
+func (m ModelConfig) Legacy() bool { return m.legacy }
+
+// MatchLegacy returns old, a configuration read from a directory, with the
+// settings that did not exist when a legacy one (ModelConfig.Legacy) was
+// written taken from now: so that a sweep or reproduction made before them
+// is not refused as made with other settings. Its remaining cells train
+// with now's settings. Other configurations are returned as they are.
+func MatchLegacy(old, now Config) Config {
+	if old.Model.legacy && old.DivergeFactor == 0 {
+		old.DivergeFactor = now.DivergeFactor
+	}
+	return old
 }
 
 // IsRNN reports whether the model is the rate RNN.
@@ -146,7 +164,7 @@ func (m *ModelConfig) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &c); err != nil {
 			return err
 		}
-		*m = ModelConfig{Name: rnn.Name, Config: c}
+		*m = ModelConfig{Name: rnn.Name, Config: c, legacy: true}
 		return nil
 	}
 	var j modelJSON

@@ -107,6 +107,7 @@ func (s Spec) Config(c Cell) runs.Config {
 // sentence naming the first field that differs and both values. How often
 // cells checkpoint does not change results and is not compared.
 func Diff(a, b Spec) string {
+	a.Train = runs.MatchLegacy(a.Train, b.Train)
 	if k, va, vb, ok := jsondiff.First(a, b, "train.checkpoint_every"); ok {
 		return fmt.Sprintf("%s is %s in the sweep directory but %s now", k, va, vb)
 	}

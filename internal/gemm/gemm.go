@@ -1,0 +1,86 @@
+package gemm
+
+// Gemm computes C = alpha op(A) op(B) + beta C with kernel kn on the
+// calling goroutine, where op(X) is X or X^T as tA and tB say; op(A) is
+// m x k, op(B) is k x n, C is m x n, all row-major with leading dimensions
+// lda, ldb, ldc. Beta 0 overwrites C (NaN included); alpha 0 or k 0 only
+// scales C by beta. The caller checks the arguments (as gonum's Dgemm
+// does); kn must have micro-kernels (kn.Asm()). Gemm allocates nothing
+// once ws has grown for the precision and kernel.
+func Gemm[F Float](kn *Kernel, ws *Workspace, tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		scale(m, n, beta, c, ldc)
+		return
+	}
+	u := microOf[F](kn)
+	if u.fn == nil {
+		panic("gemm: kernel " + kn.name + " has no micro-kernel")
+	}
+	bf := buffersOf[F](ws)
+	bf.grow(u.mr, u.nr)
+	mr, nr := u.mr, u.nr
+	for jc := 0; jc < n; jc += NC {
+		nb := min(NC, n-jc)
+		for pc := 0; pc < k; pc += KC {
+			kb := min(KC, k-pc)
+			bet, loadC := beta, beta != 0
+			if pc > 0 {
+				bet, loadC = 1, true
+			}
+			direct := !tB
+			packB(bf.b, tB, b, ldb, pc, jc, kb, nb, nr)
+			for ic := 0; ic < m; ic += MC {
+				mb := min(MC, m-ic)
+				packA(bf.a, tA, a, lda, ic, pc, mb, kb, mr)
+				for jr := 0; jr < nb; jr += nr {
+					nn := min(nr, nb-jr)
+					bp, bld := &bf.b[jr*kb], nr
+					if direct && nn == nr {
+						bp, bld = &b[pc*ldb+jc+jr], ldb
+					}
+					for ir := 0; ir < mb; ir += mr {
+						mm := min(mr, mb-ir)
+						ap := &bf.a[ir*kb]
+						ci := (ic+ir)*ldc + jc + jr
+						if mm == mr && nn == nr {
+							u.fn(kb, ap, bp, bld, &c[ci], ldc, alpha, bet, loadC)
+							continue
+						}
+						// An edge tile: computed in a full tile of scratch
+						// with the same arithmetic, then copied.
+						t := bf.c[:mr*nr]
+						if loadC {
+							for i := range mm {
+								copy(t[i*nr:i*nr+nn], c[ci+i*ldc:ci+i*ldc+nn])
+							}
+						}
+						u.fn(kb, ap, bp, bld, &t[0], nr, alpha, bet, loadC)
+						for i := range mm {
+							copy(c[ci+i*ldc:ci+i*ldc+nn], t[i*nr:i*nr+nn])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// scale sets C = beta C (zero when beta is 0, whatever C held).
+func scale[F Float](m, n int, beta F, c []F, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package gemmtest
+
+const raceEnabled = true

@@ -1,0 +1,67 @@
+package gemm
+
+// packA copies rows ic..ic+mb and columns pc..pc+kb of op(A) into dst as
+// panels of mr rows, each kb x mr (the mr values of one step of k
+// together), padding the last panel with zero rows.
+func packA[F Float](dst []F, tA bool, a []F, lda, ic, pc, mb, kb, mr int) {
+	for i0 := 0; i0 < mb; i0 += mr {
+		rows := min(mr, mb-i0)
+		p := dst[i0*kb : (i0+mr)*kb]
+		if tA { // op(A)[i][l] = a[l*lda+i]: each step of k is contiguous
+			for l := range kb {
+				src := a[(pc+l)*lda+ic+i0:]
+				q := p[l*mr : l*mr+mr]
+				copy(q, src[:rows])
+				clear(q[rows:])
+			}
+			continue
+		}
+		for i := range rows {
+			src := a[(ic+i0+i)*lda+pc:]
+			src = src[:kb]
+			for l, v := range src {
+				p[l*mr+i] = v
+			}
+		}
+		for i := rows; i < mr; i++ {
+			for l := range kb {
+				p[l*mr+i] = 0
+			}
+		}
+	}
+}
+
+// packB copies rows pc..pc+kb and columns jc..jc+nb of op(B) into dst as
+// panels of nr columns, each kb x nr, padding the last panel with zero
+// columns. When B is not transposed only a last, partial panel is packed:
+// the full ones are read in place.
+func packB[F Float](dst []F, tB bool, b []F, ldb, pc, jc, kb, nb, nr int) {
+	for j0 := 0; j0 < nb; j0 += nr {
+		cols := min(nr, nb-j0)
+		p := dst[j0*kb : (j0+nr)*kb]
+		if !tB {
+			if cols == nr {
+				continue
+			}
+			for l := range kb {
+				q := p[l*nr : l*nr+nr]
+				copy(q, b[(pc+l)*ldb+jc+j0:][:cols])
+				clear(q[cols:])
+			}
+			continue
+		}
+		// op(B)[l][j] = b[j*ldb+l]: a transpose.
+		for j := range cols {
+			src := b[(jc+j0+j)*ldb+pc:]
+			src = src[:kb]
+			for l, v := range src {
+				p[l*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
+			for l := range kb {
+				p[l*nr+j] = 0
+			}
+		}
+	}
+}

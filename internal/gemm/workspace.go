@@ -1,0 +1,51 @@
+package gemm
+
+// Float is the set of element types Gemm computes in.
+type Float interface{ ~float32 | ~float64 }
+
+// buffers holds one precision's packing buffers.
+type buffers[F Float] struct {
+	a, b, c []F
+}
+
+// Workspace is the scratch of one goroutine's gemm calls: the packed
+// panels of A and B and a tile of C for the edges. It grows on first use
+// for each precision and kernel and is reused after that; the zero value
+// is ready. A Workspace must not be used by two calls at once.
+type Workspace struct {
+	f64 buffers[float64]
+	f32 buffers[float32]
+}
+
+// grow makes the buffers large enough for a kernel of mr x nr tiles.
+func (b *buffers[F]) grow(mr, nr int) {
+	na := (MC + mr - 1) / mr * mr * KC
+	nb := (NC + nr - 1) / nr * nr * KC
+	if len(b.a) < na {
+		b.a = make([]F, na)
+	}
+	if len(b.b) < nb {
+		b.b = make([]F, nb)
+	}
+	if len(b.c) < mr*nr {
+		b.c = make([]F, mr*nr)
+	}
+}
+
+// buffersOf returns ws's buffers for element type F.
+func buffersOf[F Float](ws *Workspace) *buffers[F] {
+	var z F
+	if _, ok := any(z).(float32); ok {
+		return any(&ws.f32).(*buffers[F])
+	}
+	return any(&ws.f64).(*buffers[F])
+}
+
+// microOf returns k's micro-kernel for element type F.
+func microOf[F Float](k *Kernel) *micro[F] {
+	var z F
+	if _, ok := any(z).(float32); ok {
+		return any(&k.f32).(*micro[F])
+	}
+	return any(&k.f64).(*micro[F])
+}

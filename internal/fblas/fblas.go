@@ -9,8 +9,9 @@ import (
 // Float is the set of element types the engines compute in.
 type Float interface{ ~float32 | ~float64 }
 
-// gemm calls gonum's Dgemm or Sgemm.
-func gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
+// gonumGemm calls blas64's Dgemm or blas32's Sgemm: gonum's own under the
+// gonum kernel, OpenBLAS under openblas.
+func gonumGemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
 	ta, tb := trans(tA), trans(tB)
 	switch a := any(a).(type) {
 	case []float64:
@@ -43,18 +44,18 @@ func Convert[D, S Float](dst []D, src []S) {
 // Backend names the BLAS implementation in use.
 func Backend() string { return backend }
 
-// backend is set by the build: "gonum (pure Go)" by default.
+// backend is set by the kernel: "gonum (pure Go)" for gonum's.
 var backend = "gonum (pure Go)"
 
 // tiled says whether Gemm splits products into tiles on its own worker
-// pool (gonum's pure-Go BLAS) or calls the BLAS once and lets it
-// parallelise (OpenBLAS).
+// pool (the assembly kernels and gonum's) or calls the BLAS once and lets
+// it parallelise (OpenBLAS).
 var tiled = true
 
 // setBackendThreads tells a multi-threaded BLAS how many threads to use.
 var setBackendThreads = func(int) {}
 
 // ThreadInvariant reports whether results are bit-identical whatever the
-// number of threads: true for the tiled pure-Go gemm, false for OpenBLAS,
+// number of threads: true for the tiled pure-Go gemms, false for OpenBLAS,
 // whose threaded kernels may split sums differently.
 func ThreadInvariant() bool { return tiled }

@@ -15,14 +15,16 @@ import (
 	"gonum.org/v1/netlib/blas/netlib"
 )
 
-// With the openblas build tag every gemm goes to OpenBLAS through gonum's
-// cgo bindings, untiled: OpenBLAS parallelises by itself, with Threads()
-// threads.
-func init() {
+// openblasBuild is true with the openblas build tag.
+const openblasBuild = true
+
+// useOpenBLAS sends every gemm to OpenBLAS through gonum's cgo bindings,
+// untiled: OpenBLAS parallelises by itself, with Threads() threads. It
+// runs unless RNNLAB_GEMM forces another kernel.
+func useOpenBLAS() BLAS {
 	blas64.Use(netlib.Implementation{})
 	blas32.Use(netlib.Implementation{})
-	backend = "OpenBLAS (cgo)"
-	tiled = false
 	setBackendThreads = func(n int) { C.openblas_set_num_threads(C.int(n)) }
 	setBackendThreads(Threads())
+	return netlib.Implementation{}
 }

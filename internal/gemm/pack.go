@@ -50,10 +50,21 @@ func packB[F Float](dst []F, tB bool, b []F, ldb, pc, jc, kb, nb, nr int) {
 			}
 			continue
 		}
-		// op(B)[l][j] = b[j*ldb+l]: a transpose.
-		for j := range cols {
-			src := b[(jc+j0+j)*ldb+pc:]
-			src = src[:kb]
+		// op(B)[l][j] = b[j*ldb+l]: a transpose, four columns at a time.
+		j := 0
+		for ; j+4 <= cols; j += 4 {
+			s0 := b[(jc+j0+j)*ldb+pc:][:kb]
+			s1 := b[(jc+j0+j+1)*ldb+pc:][:kb]
+			s2 := b[(jc+j0+j+2)*ldb+pc:][:kb]
+			s3 := b[(jc+j0+j+3)*ldb+pc:][:kb]
+			q := p[j:]
+			for l := range kb {
+				d := q[l*nr : l*nr+4 : l*nr+4]
+				d[0], d[1], d[2], d[3] = s0[l], s1[l], s2[l], s3[l]
+			}
+		}
+		for ; j < cols; j++ {
+			src := b[(jc+j0+j)*ldb+pc:][:kb]
 			for l, v := range src {
 				p[l*nr+j] = v
 			}

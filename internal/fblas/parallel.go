@@ -65,8 +65,16 @@ func getWorkspace() *gemm.Workspace {
 	case ws := <-spare:
 		return ws
 	default:
+		return newWorkspace()
+	}
+}
+
+// newWorkspace returns scratch grown for the assembly kernel, if any.
+func newWorkspace() *gemm.Workspace {
+	if asmKernel == nil {
 		return new(gemm.Workspace)
 	}
+	return gemm.NewWorkspace(asmKernel)
 }
 
 func putWorkspace(ws *gemm.Workspace) {
@@ -85,7 +93,7 @@ var (
 func startWorkers() {
 	for range nWorkers {
 		go func() {
-			ws := new(gemm.Workspace)
+			ws := newWorkspace()
 			for t := range tasks {
 				t.work(ws)
 				t.done()

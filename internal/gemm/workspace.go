@@ -17,6 +17,17 @@ type Workspace struct {
 	f32 buffers[float32]
 }
 
+// NewWorkspace returns a workspace grown for kernel k in both precisions,
+// so that no later call allocates whichever precision comes first.
+func NewWorkspace(k *Kernel) *Workspace {
+	ws := new(Workspace)
+	if k.Asm() {
+		ws.f64.grow(k.f64.mr, k.f64.nr)
+		ws.f32.grow(k.f32.mr, k.f32.nr)
+	}
+	return ws
+}
+
 // grow makes the buffers large enough for a kernel of mr x nr tiles.
 func (b *buffers[F]) grow(mr, nr int) {
 	na := (MC + mr - 1) / mr * mr * KC

@@ -131,7 +131,7 @@ romo; also cosine, fixedpoint) and lstm, the sentiment LSTM (2 layers, H
 					res[i].PeakRSSMB = mb
 				}
 			}
-			env := map[string]any{"blas": fblas.Backend(), "blas_threads": fblas.Threads(),
+			env := map[string]any{"blas": fblas.Backend(), "blas_threads": fblas.Threads(), "gemm_kernel": fblas.Kernel(),
 				"gomaxprocs": runtime.GOMAXPROCS(0), "cpu": cpuModel(), "go": runtime.Version()}
 			if asJSON {
 				b, err := fileio.MarshalJSON(map[string]any{"machine": env, "results": res})
@@ -214,8 +214,8 @@ func peakRSSKB() int64 {
 }
 
 func printBench(w io.Writer, env map[string]any, res []bench.Result) {
-	fmt.Fprintf(w, "machine: %v, GOMAXPROCS %v, %v; BLAS: %v, %v threads\n\n",
-		env["cpu"], env["gomaxprocs"], env["go"], env["blas"], env["blas_threads"])
+	fmt.Fprintf(w, "machine: %v, GOMAXPROCS %v, %v; BLAS: %v, %v threads; gemm kernel %v\n\n",
+		env["cpu"], env["gomaxprocs"], env["go"], env["blas"], env["blas_threads"], env["gemm_kernel"])
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "workload\tengine\tdtype\tms median\tmin\tmax\tGFLOP/s\tgemm GFLOP/s\t% gemm\tallocs/iter\tMB alloc/iter\tpeak RSS MB\t")
 	for _, r := range res {

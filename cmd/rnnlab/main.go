@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+
+	"github.com/rnnlab/rnnlab/internal/fblas"
 )
 
 // Exit statuses.
@@ -37,6 +39,10 @@ func main() {
 
 // run executes the command line args and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if err := fblas.KernelErr(); err != nil { // a refused RNNLAB_GEMM
+		fmt.Fprintln(stderr, "rnnlab:", err)
+		return exitUsage
+	}
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)

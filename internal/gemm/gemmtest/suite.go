@@ -124,9 +124,11 @@ func Check(t *testing.T, im Impl, c Case) bool {
 	if c.TB {
 		br, bc = c.N, c.K
 	}
-	a := newMatrix(rng, ar, ac, ac+c.PadA, true)
-	b := newMatrix(rng, br, bc, bc+c.PadB, true)
-	c0 := newMatrix(rng, c.M, c.N, c.N+c.PadC, c.Beta != 0) // beta 0: C holds NaN, which must go
+	// Leading dimensions are at least 1, as the BLAS asks even of empty
+	// matrices.
+	a := newMatrix(rng, ar, ac, max(ac+c.PadA, 1), true)
+	b := newMatrix(rng, br, bc, max(bc+c.PadB, 1), true)
+	c0 := newMatrix(rng, c.M, c.N, max(c.N+c.PadC, 1), c.Beta != 0) // beta 0: C holds NaN, which must go
 	ok := true
 	for _, f32 := range []bool{false, true} {
 		if f32 && im.S == nil || !f32 && im.D == nil {

@@ -38,11 +38,14 @@ func Threads() int { return int(threads.Load()) }
 
 // Under an assembly kernel, tiles of C are asmTileRows x asmTileCols
 // (rounded up to the micro-kernel's tile), each computed over the whole
-// inner dimension by gemm.Gemm; products of fewer than asmSerialMACs
-// multiply-adds run on the caller alone. Both depend on the shape only,
-// and the kernel's arithmetic does not depend on the tiling at all.
+// inner dimension by gemm.Gemm; when B is transposed, and each tile packs
+// its columns of B, tiles are asmTileRowsTB tall so that B is packed
+// fewer times. Products of fewer than asmSerialMACs multiply-adds run on
+// the caller alone. All of it depends on the shape only, and the kernel's
+// arithmetic does not depend on the tiling at all.
 const (
 	asmTileRows   = 64
+	asmTileRowsTB = 256
 	asmTileCols   = 128
 	asmSerialMACs = 64 * 64 * 64
 )
@@ -195,7 +198,7 @@ func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb
 	th := min(Threads(), nWorkers+1)
 	j, pool := getJob[F]()
 	if asmKernel != nil {
-		j.setTilesAsm(m, n, k)
+		j.setTilesAsm(tB, m, n, k)
 	} else if !j.setTilesGonum(m, n, k) { // one tile: gonum computes it serially
 		j.release(pool)
 		gonumGemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -226,9 +229,13 @@ func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb
 }
 
 // setTilesAsm sets the tiling of an assembly-kernel gemm, from the shape.
-func (j *gemmJob[F]) setTilesAsm(m, n, k int) {
+func (j *gemmJob[F]) setTilesAsm(tB bool, m, n, k int) {
 	mr, nr := gemm.Tile[F](asmKernel)
-	j.rows = (asmTileRows + mr - 1) / mr * mr
+	rows := asmTileRows
+	if tB {
+		rows = asmTileRowsTB
+	}
+	j.rows = (rows + mr - 1) / mr * mr
 	j.cols = (asmTileCols + nr - 1) / nr * nr
 	if m*n*k < asmSerialMACs {
 		j.rows, j.cols = m, n

@@ -7,9 +7,11 @@
 // Gemm computes C = alpha op(A) op(B) + beta C on row-major matrices with
 // any leading dimensions, as gonum's blas.Float64Level3.Dgemm does, on the
 // calling goroutine with caller-owned scratch (a Workspace), allocating
-// nothing once the workspace has grown. Op(A) is packed into panels of MR
-// rows, op(B) into panels of NR columns (or read in place when it is not
-// transposed), KC steps of the inner dimension at a time.
+// nothing once the workspace has grown. Op(B) is packed into panels of NR
+// columns when it is transposed (read in place otherwise), KC steps of the
+// inner dimension at a time; the micro-kernel reads panels of MR rows of
+// op(A) in place, with either transposition, and only a last, partial
+// panel is packed.
 //
 // The arithmetic of every element of C is fixed by k alone: it is the sum
 // of its k products in order, one fused multiply-add each, restarted every

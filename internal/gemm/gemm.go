@@ -22,6 +22,14 @@ func Gemm[F Float](kn *Kernel, ws *Workspace, tA, tB bool, m, n, k int, alpha F,
 	bf := buffersOf[F](ws)
 	bf.grow(u.mr, u.nr)
 	mr, nr := u.mr, u.nr
+	// Full panels of A are read in place: element [i][p] of the panel at
+	// row r is at r*lda + p (aLd = lda, aStep = 1), or at p*lda + r when A
+	// is transposed (aLd = 1, aStep = lda). A last, partial panel is packed
+	// with zero rows (aLd = 1, aStep = mr).
+	aLd, aStep := lda, 1
+	if tA {
+		aLd, aStep = 1, lda
+	}
 	for jc := 0; jc < n; jc += NC {
 		nb := min(NC, n-jc)
 		for pc := 0; pc < k; pc += KC {
@@ -30,23 +38,33 @@ func Gemm[F Float](kn *Kernel, ws *Workspace, tA, tB bool, m, n, k int, alpha F,
 			if pc > 0 {
 				bet, loadC = 1, true
 			}
-			direct := !tB
 			packB(bf.b, tB, b, ldb, pc, jc, kb, nb, nr)
+			if r := m % mr; r != 0 {
+				packA(bf.a, tA, a, lda, m-r, pc, r, kb, mr)
+			}
 			for ic := 0; ic < m; ic += MC {
 				mb := min(MC, m-ic)
-				packA(bf.a, tA, a, lda, ic, pc, mb, kb, mr)
 				for jr := 0; jr < nb; jr += nr {
 					nn := min(nr, nb-jr)
 					bp, bld := &bf.b[jr*kb], nr
-					if direct && nn == nr {
+					if !tB && nn == nr {
 						bp, bld = &b[pc*ldb+jc+jr], ldb
 					}
 					for ir := 0; ir < mb; ir += mr {
+						i0 := ic + ir
 						mm := min(mr, mb-ir)
-						ap := &bf.a[ir*kb]
-						ci := (ic+ir)*ldc + jc + jr
+						ap, ald, ast := &bf.a[0], 1, mr
+						if mm == mr {
+							if tA {
+								ap = &a[pc*lda+i0]
+							} else {
+								ap = &a[i0*lda+pc]
+							}
+							ald, ast = aLd, aStep
+						}
+						ci := i0*ldc + jc + jr
 						if mm == mr && nn == nr {
-							u.fn(kb, ap, bp, bld, &c[ci], ldc, alpha, bet, loadC)
+							u.fn(kb, ap, ald, ast, bp, bld, &c[ci], ldc, alpha, bet, loadC)
 							continue
 						}
 						// An edge tile: computed in a full tile of scratch
@@ -57,7 +75,7 @@ func Gemm[F Float](kn *Kernel, ws *Workspace, tA, tB bool, m, n, k int, alpha F,
 								copy(t[i*nr:i*nr+nn], c[ci+i*ldc:ci+i*ldc+nn])
 							}
 						}
-						u.fn(kb, ap, bp, bld, &t[0], nr, alpha, bet, loadC)
+						u.fn(kb, ap, ald, ast, bp, bld, &t[0], nr, alpha, bet, loadC)
 						for i := range mm {
 							copy(c[ci+i*ldc:ci+i*ldc+nn], t[i*nr:i*nr+nn])
 						}

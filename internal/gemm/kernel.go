@@ -21,7 +21,7 @@ const (
 )
 
 // microFn computes one MR x NR tile of C; see the generator in ./asm.
-type microFn[F Float] func(k int, a, b *F, ldb int, c *F, ldc int, alpha, beta F, loadC bool)
+type microFn[F Float] func(k int, a *F, lda, aStep int, b *F, ldb int, c *F, ldc int, alpha, beta F, loadC bool)
 
 // micro is a micro-kernel and its register blocking.
 type micro[F Float] struct {

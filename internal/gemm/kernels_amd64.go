@@ -2,14 +2,14 @@
 
 package gemm
 
-// kernAVX512F64 computes a 4 x 32 tile of C (float64, AVX-512F); k >= 1; ldb and ldc in elements.
-func kernAVX512F64(k int, a *float64, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
+// kernAVX512F64 computes a 4 x 32 tile of C (float64, AVX-512F); k >= 1; strides in elements.
+func kernAVX512F64(k int, a *float64, lda int, aStep int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
 
-// kernAVX512F32 computes a 4 x 64 tile of C (float32, AVX-512F); k >= 1; ldb and ldc in elements.
-func kernAVX512F32(k int, a *float32, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
+// kernAVX512F32 computes a 4 x 64 tile of C (float32, AVX-512F); k >= 1; strides in elements.
+func kernAVX512F32(k int, a *float32, lda int, aStep int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
 
-// kernAVX2F64 computes a 4 x 12 tile of C (float64, AVX2 and FMA); k >= 1; ldb and ldc in elements.
-func kernAVX2F64(k int, a *float64, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
+// kernAVX2F64 computes a 4 x 12 tile of C (float64, AVX2 and FMA); k >= 1; strides in elements.
+func kernAVX2F64(k int, a *float64, lda int, aStep int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
 
-// kernAVX2F32 computes a 4 x 24 tile of C (float32, AVX2 and FMA); k >= 1; ldb and ldc in elements.
-func kernAVX2F32(k int, a *float32, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
+// kernAVX2F32 computes a 4 x 24 tile of C (float32, AVX2 and FMA); k >= 1; strides in elements.
+func kernAVX2F32(k int, a *float32, lda int, aStep int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)

@@ -2,14 +2,19 @@
 
 #include "textflag.h"
 
-// func kernAVX512F64(k int, a *float64, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
+// func kernAVX512F64(k int, a *float64, lda int, aStep int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
 // Requires: AVX, AVX512F
-TEXT ·kernAVX512F64(SB), NOSPLIT, $0-65
+TEXT ·kernAVX512F64(SB), NOSPLIT, $0-81
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
-	MOVQ   b+16(FP), DX
-	MOVQ   ldb+24(FP), BX
+	MOVQ   lda+16(FP), DX
+	MOVQ   aStep+24(FP), BX
+	MOVQ   b+32(FP), SI
+	MOVQ   ldb+40(FP), DI
+	SHLQ   $0x03, DX
 	SHLQ   $0x03, BX
+	SHLQ   $0x03, DI
+	LEAQ   (DX)(DX*2), R8
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -29,33 +34,37 @@ TEXT ·kernAVX512F64(SB), NOSPLIT, $0-65
 
 	// acc += a[p] (x) b[p], p = 0..k-1
 kernAVX512F64_loop:
-	VMOVUPD          (DX), Z16
-	VMOVUPD          64(DX), Z17
-	VMOVUPD          128(DX), Z18
-	VMOVUPD          192(DX), Z19
-	VFMADD231PD.BCST (CX), Z16, Z0
-	VFMADD231PD.BCST (CX), Z17, Z1
-	VFMADD231PD.BCST (CX), Z18, Z2
-	VFMADD231PD.BCST (CX), Z19, Z3
-	VFMADD231PD.BCST 8(CX), Z16, Z4
-	VFMADD231PD.BCST 8(CX), Z17, Z5
-	VFMADD231PD.BCST 8(CX), Z18, Z6
-	VFMADD231PD.BCST 8(CX), Z19, Z7
-	VFMADD231PD.BCST 16(CX), Z16, Z8
-	VFMADD231PD.BCST 16(CX), Z17, Z9
-	VFMADD231PD.BCST 16(CX), Z18, Z10
-	VFMADD231PD.BCST 16(CX), Z19, Z11
-	VFMADD231PD.BCST 24(CX), Z16, Z12
-	VFMADD231PD.BCST 24(CX), Z17, Z13
-	VFMADD231PD.BCST 24(CX), Z18, Z14
-	VFMADD231PD.BCST 24(CX), Z19, Z15
-	ADDQ             $0x00000020, CX
-	ADDQ             BX, DX
-	DECQ             AX
-	JNZ              kernAVX512F64_loop
+	VMOVUPD      (SI), Z16
+	VMOVUPD      64(SI), Z17
+	VMOVUPD      128(SI), Z18
+	VMOVUPD      192(SI), Z19
+	VBROADCASTSD (CX), Z20
+	VFMADD231PD  Z20, Z16, Z0
+	VFMADD231PD  Z20, Z17, Z1
+	VFMADD231PD  Z20, Z18, Z2
+	VFMADD231PD  Z20, Z19, Z3
+	VBROADCASTSD (CX)(DX*1), Z20
+	VFMADD231PD  Z20, Z16, Z4
+	VFMADD231PD  Z20, Z17, Z5
+	VFMADD231PD  Z20, Z18, Z6
+	VFMADD231PD  Z20, Z19, Z7
+	VBROADCASTSD (CX)(DX*2), Z20
+	VFMADD231PD  Z20, Z16, Z8
+	VFMADD231PD  Z20, Z17, Z9
+	VFMADD231PD  Z20, Z18, Z10
+	VFMADD231PD  Z20, Z19, Z11
+	VBROADCASTSD (CX)(R8*1), Z20
+	VFMADD231PD  Z20, Z16, Z12
+	VFMADD231PD  Z20, Z17, Z13
+	VFMADD231PD  Z20, Z18, Z14
+	VFMADD231PD  Z20, Z19, Z15
+	ADDQ         BX, CX
+	ADDQ         DI, SI
+	DECQ         AX
+	JNZ          kernAVX512F64_loop
 
 	// acc *= alpha; C = acc or C = beta*C + acc
-	VBROADCASTSD alpha+48(FP), Z16
+	VBROADCASTSD alpha+64(FP), Z16
 	VMULPD       Z16, Z0, Z0
 	VMULPD       Z16, Z1, Z1
 	VMULPD       Z16, Z2, Z2
@@ -72,13 +81,13 @@ kernAVX512F64_loop:
 	VMULPD       Z16, Z13, Z13
 	VMULPD       Z16, Z14, Z14
 	VMULPD       Z16, Z15, Z15
-	MOVQ         c+32(FP), AX
-	MOVQ         ldc+40(FP), CX
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
 	SHLQ         $0x03, CX
-	MOVB         loadC+64(FP), DL
+	MOVB         loadC+80(FP), DL
 	CMPB         DL, $0x00
 	JE           kernAVX512F64_store
-	VBROADCASTSD beta+56(FP), Z16
+	VBROADCASTSD beta+72(FP), Z16
 	MOVQ         AX, DX
 	VFMADD231PD  (DX), Z16, Z0
 	VFMADD231PD  64(DX), Z16, Z1
@@ -123,14 +132,19 @@ kernAVX512F64_store:
 	VZEROUPPER
 	RET
 
-// func kernAVX512F32(k int, a *float32, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
+// func kernAVX512F32(k int, a *float32, lda int, aStep int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
 // Requires: AVX, AVX512F
-TEXT ·kernAVX512F32(SB), NOSPLIT, $0-57
+TEXT ·kernAVX512F32(SB), NOSPLIT, $0-73
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
-	MOVQ   b+16(FP), DX
-	MOVQ   ldb+24(FP), BX
+	MOVQ   lda+16(FP), DX
+	MOVQ   aStep+24(FP), BX
+	MOVQ   b+32(FP), SI
+	MOVQ   ldb+40(FP), DI
+	SHLQ   $0x02, DX
 	SHLQ   $0x02, BX
+	SHLQ   $0x02, DI
+	LEAQ   (DX)(DX*2), R8
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -150,33 +164,37 @@ TEXT ·kernAVX512F32(SB), NOSPLIT, $0-57
 
 	// acc += a[p] (x) b[p], p = 0..k-1
 kernAVX512F32_loop:
-	VMOVUPS          (DX), Z16
-	VMOVUPS          64(DX), Z17
-	VMOVUPS          128(DX), Z18
-	VMOVUPS          192(DX), Z19
-	VFMADD231PS.BCST (CX), Z16, Z0
-	VFMADD231PS.BCST (CX), Z17, Z1
-	VFMADD231PS.BCST (CX), Z18, Z2
-	VFMADD231PS.BCST (CX), Z19, Z3
-	VFMADD231PS.BCST 4(CX), Z16, Z4
-	VFMADD231PS.BCST 4(CX), Z17, Z5
-	VFMADD231PS.BCST 4(CX), Z18, Z6
-	VFMADD231PS.BCST 4(CX), Z19, Z7
-	VFMADD231PS.BCST 8(CX), Z16, Z8
-	VFMADD231PS.BCST 8(CX), Z17, Z9
-	VFMADD231PS.BCST 8(CX), Z18, Z10
-	VFMADD231PS.BCST 8(CX), Z19, Z11
-	VFMADD231PS.BCST 12(CX), Z16, Z12
-	VFMADD231PS.BCST 12(CX), Z17, Z13
-	VFMADD231PS.BCST 12(CX), Z18, Z14
-	VFMADD231PS.BCST 12(CX), Z19, Z15
-	ADDQ             $0x00000010, CX
-	ADDQ             BX, DX
-	DECQ             AX
-	JNZ              kernAVX512F32_loop
+	VMOVUPS      (SI), Z16
+	VMOVUPS      64(SI), Z17
+	VMOVUPS      128(SI), Z18
+	VMOVUPS      192(SI), Z19
+	VBROADCASTSS (CX), Z20
+	VFMADD231PS  Z20, Z16, Z0
+	VFMADD231PS  Z20, Z17, Z1
+	VFMADD231PS  Z20, Z18, Z2
+	VFMADD231PS  Z20, Z19, Z3
+	VBROADCASTSS (CX)(DX*1), Z20
+	VFMADD231PS  Z20, Z16, Z4
+	VFMADD231PS  Z20, Z17, Z5
+	VFMADD231PS  Z20, Z18, Z6
+	VFMADD231PS  Z20, Z19, Z7
+	VBROADCASTSS (CX)(DX*2), Z20
+	VFMADD231PS  Z20, Z16, Z8
+	VFMADD231PS  Z20, Z17, Z9
+	VFMADD231PS  Z20, Z18, Z10
+	VFMADD231PS  Z20, Z19, Z11
+	VBROADCASTSS (CX)(R8*1), Z20
+	VFMADD231PS  Z20, Z16, Z12
+	VFMADD231PS  Z20, Z17, Z13
+	VFMADD231PS  Z20, Z18, Z14
+	VFMADD231PS  Z20, Z19, Z15
+	ADDQ         BX, CX
+	ADDQ         DI, SI
+	DECQ         AX
+	JNZ          kernAVX512F32_loop
 
 	// acc *= alpha; C = acc or C = beta*C + acc
-	VBROADCASTSS alpha+48(FP), Z16
+	VBROADCASTSS alpha+64(FP), Z16
 	VMULPS       Z16, Z0, Z0
 	VMULPS       Z16, Z1, Z1
 	VMULPS       Z16, Z2, Z2
@@ -193,13 +211,13 @@ kernAVX512F32_loop:
 	VMULPS       Z16, Z13, Z13
 	VMULPS       Z16, Z14, Z14
 	VMULPS       Z16, Z15, Z15
-	MOVQ         c+32(FP), AX
-	MOVQ         ldc+40(FP), CX
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
 	SHLQ         $0x02, CX
-	MOVB         loadC+56(FP), DL
+	MOVB         loadC+72(FP), DL
 	CMPB         DL, $0x00
 	JE           kernAVX512F32_store
-	VBROADCASTSS beta+52(FP), Z16
+	VBROADCASTSS beta+68(FP), Z16
 	MOVQ         AX, DX
 	VFMADD231PS  (DX), Z16, Z0
 	VFMADD231PS  64(DX), Z16, Z1
@@ -244,14 +262,19 @@ kernAVX512F32_store:
 	VZEROUPPER
 	RET
 
-// func kernAVX2F64(k int, a *float64, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
+// func kernAVX2F64(k int, a *float64, lda int, aStep int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64, loadC bool)
 // Requires: AVX, AVX2, FMA3
-TEXT ·kernAVX2F64(SB), NOSPLIT, $0-65
+TEXT ·kernAVX2F64(SB), NOSPLIT, $0-81
 	MOVQ  k+0(FP), AX
 	MOVQ  a+8(FP), CX
-	MOVQ  b+16(FP), DX
-	MOVQ  ldb+24(FP), BX
+	MOVQ  lda+16(FP), DX
+	MOVQ  aStep+24(FP), BX
+	MOVQ  b+32(FP), SI
+	MOVQ  ldb+40(FP), DI
+	SHLQ  $0x03, DX
 	SHLQ  $0x03, BX
+	SHLQ  $0x03, DI
+	LEAQ  (DX)(DX*2), R8
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
@@ -267,32 +290,32 @@ TEXT ·kernAVX2F64(SB), NOSPLIT, $0-65
 
 	// acc += a[p] (x) b[p], p = 0..k-1
 kernAVX2F64_loop:
-	VMOVUPD      (DX), Y12
-	VMOVUPD      32(DX), Y13
-	VMOVUPD      64(DX), Y14
+	VMOVUPD      (SI), Y12
+	VMOVUPD      32(SI), Y13
+	VMOVUPD      64(SI), Y14
 	VBROADCASTSD (CX), Y15
 	VFMADD231PD  Y15, Y12, Y0
 	VFMADD231PD  Y15, Y13, Y1
 	VFMADD231PD  Y15, Y14, Y2
-	VBROADCASTSD 8(CX), Y15
+	VBROADCASTSD (CX)(DX*1), Y15
 	VFMADD231PD  Y15, Y12, Y3
 	VFMADD231PD  Y15, Y13, Y4
 	VFMADD231PD  Y15, Y14, Y5
-	VBROADCASTSD 16(CX), Y15
+	VBROADCASTSD (CX)(DX*2), Y15
 	VFMADD231PD  Y15, Y12, Y6
 	VFMADD231PD  Y15, Y13, Y7
 	VFMADD231PD  Y15, Y14, Y8
-	VBROADCASTSD 24(CX), Y15
+	VBROADCASTSD (CX)(R8*1), Y15
 	VFMADD231PD  Y15, Y12, Y9
 	VFMADD231PD  Y15, Y13, Y10
 	VFMADD231PD  Y15, Y14, Y11
-	ADDQ         $0x00000020, CX
-	ADDQ         BX, DX
+	ADDQ         BX, CX
+	ADDQ         DI, SI
 	DECQ         AX
 	JNZ          kernAVX2F64_loop
 
 	// acc *= alpha; C = acc or C = beta*C + acc
-	VBROADCASTSD alpha+48(FP), Y12
+	VBROADCASTSD alpha+64(FP), Y12
 	VMULPD       Y12, Y0, Y0
 	VMULPD       Y12, Y1, Y1
 	VMULPD       Y12, Y2, Y2
@@ -305,13 +328,13 @@ kernAVX2F64_loop:
 	VMULPD       Y12, Y9, Y9
 	VMULPD       Y12, Y10, Y10
 	VMULPD       Y12, Y11, Y11
-	MOVQ         c+32(FP), AX
-	MOVQ         ldc+40(FP), CX
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
 	SHLQ         $0x03, CX
-	MOVB         loadC+64(FP), DL
+	MOVB         loadC+80(FP), DL
 	CMPB         DL, $0x00
 	JE           kernAVX2F64_store
-	VBROADCASTSD beta+56(FP), Y12
+	VBROADCASTSD beta+72(FP), Y12
 	MOVQ         AX, DX
 	VFMADD231PD  (DX), Y12, Y0
 	VFMADD231PD  32(DX), Y12, Y1
@@ -348,14 +371,19 @@ kernAVX2F64_store:
 	VZEROUPPER
 	RET
 
-// func kernAVX2F32(k int, a *float32, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
+// func kernAVX2F32(k int, a *float32, lda int, aStep int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
 // Requires: AVX, AVX2, FMA3
-TEXT ·kernAVX2F32(SB), NOSPLIT, $0-57
+TEXT ·kernAVX2F32(SB), NOSPLIT, $0-73
 	MOVQ  k+0(FP), AX
 	MOVQ  a+8(FP), CX
-	MOVQ  b+16(FP), DX
-	MOVQ  ldb+24(FP), BX
+	MOVQ  lda+16(FP), DX
+	MOVQ  aStep+24(FP), BX
+	MOVQ  b+32(FP), SI
+	MOVQ  ldb+40(FP), DI
+	SHLQ  $0x02, DX
 	SHLQ  $0x02, BX
+	SHLQ  $0x02, DI
+	LEAQ  (DX)(DX*2), R8
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
@@ -371,32 +399,32 @@ TEXT ·kernAVX2F32(SB), NOSPLIT, $0-57
 
 	// acc += a[p] (x) b[p], p = 0..k-1
 kernAVX2F32_loop:
-	VMOVUPS      (DX), Y12
-	VMOVUPS      32(DX), Y13
-	VMOVUPS      64(DX), Y14
+	VMOVUPS      (SI), Y12
+	VMOVUPS      32(SI), Y13
+	VMOVUPS      64(SI), Y14
 	VBROADCASTSS (CX), Y15
 	VFMADD231PS  Y15, Y12, Y0
 	VFMADD231PS  Y15, Y13, Y1
 	VFMADD231PS  Y15, Y14, Y2
-	VBROADCASTSS 4(CX), Y15
+	VBROADCASTSS (CX)(DX*1), Y15
 	VFMADD231PS  Y15, Y12, Y3
 	VFMADD231PS  Y15, Y13, Y4
 	VFMADD231PS  Y15, Y14, Y5
-	VBROADCASTSS 8(CX), Y15
+	VBROADCASTSS (CX)(DX*2), Y15
 	VFMADD231PS  Y15, Y12, Y6
 	VFMADD231PS  Y15, Y13, Y7
 	VFMADD231PS  Y15, Y14, Y8
-	VBROADCASTSS 12(CX), Y15
+	VBROADCASTSS (CX)(R8*1), Y15
 	VFMADD231PS  Y15, Y12, Y9
 	VFMADD231PS  Y15, Y13, Y10
 	VFMADD231PS  Y15, Y14, Y11
-	ADDQ         $0x00000010, CX
-	ADDQ         BX, DX
+	ADDQ         BX, CX
+	ADDQ         DI, SI
 	DECQ         AX
 	JNZ          kernAVX2F32_loop
 
 	// acc *= alpha; C = acc or C = beta*C + acc
-	VBROADCASTSS alpha+48(FP), Y12
+	VBROADCASTSS alpha+64(FP), Y12
 	VMULPS       Y12, Y0, Y0
 	VMULPS       Y12, Y1, Y1
 	VMULPS       Y12, Y2, Y2
@@ -409,13 +437,13 @@ kernAVX2F32_loop:
 	VMULPS       Y12, Y9, Y9
 	VMULPS       Y12, Y10, Y10
 	VMULPS       Y12, Y11, Y11
-	MOVQ         c+32(FP), AX
-	MOVQ         ldc+40(FP), CX
+	MOVQ         c+48(FP), AX
+	MOVQ         ldc+56(FP), CX
 	SHLQ         $0x02, CX
-	MOVB         loadC+56(FP), DL
+	MOVB         loadC+72(FP), DL
 	CMPB         DL, $0x00
 	JE           kernAVX2F32_store
-	VBROADCASTSS beta+52(FP), Y12
+	VBROADCASTSS beta+68(FP), Y12
 	MOVQ         AX, DX
 	VFMADD231PS  (DX), Y12, Y0
 	VFMADD231PS  32(DX), Y12, Y1

@@ -1,31 +1,17 @@
 package gemm
 
-// packA copies rows ic..ic+mb and columns pc..pc+kb of op(A) into dst as
-// panels of mr rows, each kb x mr (the mr values of one step of k
-// together), padding the last panel with zero rows.
-func packA[F Float](dst []F, tA bool, a []F, lda, ic, pc, mb, kb, mr int) {
-	for i0 := 0; i0 < mb; i0 += mr {
-		rows := min(mr, mb-i0)
-		p := dst[i0*kb : (i0+mr)*kb]
-		if tA { // op(A)[i][l] = a[l*lda+i]: each step of k is contiguous
-			for l := range kb {
-				src := a[(pc+l)*lda+ic+i0:]
-				q := p[l*mr : l*mr+mr]
-				copy(q, src[:rows])
-				clear(q[rows:])
-			}
-			continue
-		}
-		for i := range rows {
-			src := a[(ic+i0+i)*lda+pc:]
-			src = src[:kb]
-			for l, v := range src {
-				p[l*mr+i] = v
-			}
-		}
-		for i := rows; i < mr; i++ {
-			for l := range kb {
-				p[l*mr+i] = 0
+// packA copies rows i0..i0+rows (rows < mr) and columns pc..pc+kb of
+// op(A) into dst as one panel of mr rows, kb x mr (the mr values of one
+// step of k together), padded with zero rows.
+func packA[F Float](dst []F, tA bool, a []F, lda, i0, pc, rows, kb, mr int) {
+	p := dst[:kb*mr]
+	clear(p)
+	for i := range rows {
+		for l := range kb {
+			if tA {
+				p[l*mr+i] = a[(pc+l)*lda+i0+i]
+			} else {
+				p[l*mr+i] = a[(i0+i)*lda+pc+l]
 			}
 		}
 	}

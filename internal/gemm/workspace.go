@@ -3,7 +3,8 @@ package gemm
 // Float is the set of element types Gemm computes in.
 type Float interface{ ~float32 | ~float64 }
 
-// buffers holds one precision's packing buffers.
+// buffers holds one precision's packing buffers: a partial panel of A,
+// panels of B, a tile of C.
 type buffers[F Float] struct {
 	a, b, c []F
 }
@@ -30,7 +31,7 @@ func NewWorkspace(k *Kernel) *Workspace {
 
 // grow makes the buffers large enough for a kernel of mr x nr tiles.
 func (b *buffers[F]) grow(mr, nr int) {
-	na := (MC + mr - 1) / mr * mr * KC
+	na := mr * KC
 	nb := (NC + nr - 1) / nr * nr * KC
 	if len(b.a) < na {
 		b.a = make([]F, na)

@@ -3,9 +3,9 @@
 // that users of rnnlab never download avo; run it with `go generate` in
 // internal/gemm, which writes kernels_amd64.s and kernels_amd64.go.
 //
-// Every kernel computes one MR x NR tile of C from a packed panel of A
-// (k x MR, MR values per step of k) and a panel of B (k x NR, rows ldb
-// elements apart): it accumulates acc[i][j] += a[p][i] * b[p][j] for p in
+// Every kernel computes one MR x NR tile of C (MR = 4) from a panel of A
+// read in place or packed (element [i][p] at a + i*lda + p*aStep) and a
+// panel of B (k x NR, rows ldb elements apart): it accumulates acc[i][j] += a[p][i] * b[p][j] for p in
 // order with one fused multiply-add per step, then stores
 // C = alpha*acc (loadC false) or C = beta*C + alpha*acc (loadC true, one
 // fused multiply-add). Each element of C thus sees the same sequence of
@@ -68,23 +68,33 @@ func gen(kn kernel) {
 	if kn.f64 {
 		elem = "float64"
 	}
-	TEXT(kn.name, NOSPLIT, fmt.Sprintf("func(k int, a, b *%[1]s, ldb int, c *%[1]s, ldc int, alpha, beta %[1]s, loadC bool)", elem))
+	if kn.mr != 4 {
+		panic("the row addressing below is for MR = 4")
+	}
+	TEXT(kn.name, NOSPLIT, fmt.Sprintf("func(k int, a *%[1]s, lda, aStep int, b *%[1]s, ldb int, c *%[1]s, ldc int, alpha, beta %[1]s, loadC bool)", elem))
 	isa := "AVX2 and FMA"
 	if kn.avx512 {
 		isa = "AVX-512F"
 	}
-	Doc(fmt.Sprintf("%s computes a %d x %d tile of C (%s, %s); k >= 1; ldb and ldc in elements.",
+	Doc(fmt.Sprintf("%s computes a %d x %d tile of C (%s, %s); k >= 1; strides in elements.",
 		kn.name, kn.mr, kn.nr(), elem, isa))
 
 	k := Load(Param("k"), GP64())
 	a := Load(Param("a"), GP64())
+	lda := Load(Param("lda"), GP64())
+	aStep := Load(Param("aStep"), GP64())
 	b := Load(Param("b"), GP64())
 	ldb := Load(Param("ldb"), GP64())
 	shift := U8(2)
 	if kn.f64 {
 		shift = U8(3)
 	}
+	SHLQ(shift, lda)
+	SHLQ(shift, aStep)
 	SHLQ(shift, ldb)
+	lda3 := GP64()
+	LEAQ(Mem{Base: lda, Index: lda, Scale: 2}, lda3)
+	rows := []Mem{{Base: a}, {Base: a, Index: lda, Scale: 1}, {Base: a, Index: lda, Scale: 2}, {Base: a, Index: lda3, Scale: 1}}
 
 	acc := make([][]VecVirtual, kn.mr)
 	for i := range acc {
@@ -102,9 +112,15 @@ func gen(kn kernel) {
 	for v := range bv {
 		bv[v] = kn.vec()
 	}
-	var bcast VecVirtual
-	if !kn.avx512 {
-		bcast = kn.vec()
+	// One register per row of A: each value of A is loaded (broadcast) once
+	// per step of k; AVX2's 16 registers leave room for one only.
+	bcast := make([]VecVirtual, kn.mr)
+	for i := range bcast {
+		if i == 0 || kn.avx512 {
+			bcast[i] = kn.vec()
+		} else {
+			bcast[i] = bcast[0]
+		}
 	}
 
 	Comment("acc += a[p] (x) b[p], p = 0..k-1")
@@ -113,28 +129,20 @@ func gen(kn kernel) {
 		load(kn, Mem{Base: b, Disp: v * kn.vecBytes()}, bv[v])
 	}
 	for i := 0; i < kn.mr; i++ {
-		am := Mem{Base: a, Disp: i * kn.size()}
-		if !kn.avx512 {
-			if kn.f64 {
-				VBROADCASTSD(am, bcast)
-			} else {
-				VBROADCASTSS(am, bcast)
-			}
+		if kn.f64 {
+			VBROADCASTSD(rows[i], bcast[i])
+		} else {
+			VBROADCASTSS(rows[i], bcast[i])
 		}
 		for v := range bv {
-			switch {
-			case kn.avx512 && kn.f64:
-				VFMADD231PD_BCST(am, bv[v], acc[i][v])
-			case kn.avx512:
-				VFMADD231PS_BCST(am, bv[v], acc[i][v])
-			case kn.f64:
-				VFMADD231PD(bcast, bv[v], acc[i][v])
-			default:
-				VFMADD231PS(bcast, bv[v], acc[i][v])
+			if kn.f64 {
+				VFMADD231PD(bcast[i], bv[v], acc[i][v])
+			} else {
+				VFMADD231PS(bcast[i], bv[v], acc[i][v])
 			}
 		}
 	}
-	ADDQ(U32(kn.mr*kn.size()), a)
+	ADDQ(aStep, a)
 	ADDQ(ldb, b)
 	DECQ(k)
 	JNZ(LabelRef(kn.name + "_loop"))

@@ -38,7 +38,7 @@ func Gemm[F Float](kn *Kernel, ws *Workspace, tA, tB bool, m, n, k int, alpha F,
 			if pc > 0 {
 				bet, loadC = 1, true
 			}
-			packB(bf.b, tB, b, ldb, pc, jc, kb, nb, nr)
+			packB(u, bf.b, tB, b, ldb, pc, jc, kb, nb)
 			if r := m % mr; r != 0 {
 				packA(bf.a, tA, a, lda, m-r, pc, r, kb, mr)
 			}

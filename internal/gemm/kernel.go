@@ -23,10 +23,17 @@ const (
 // microFn computes one MR x NR tile of C; see the generator in ./asm.
 type microFn[F Float] func(k int, a *F, lda, aStep int, b *F, ldb int, c *F, ldc int, alpha, beta F, loadC bool)
 
-// micro is a micro-kernel and its register blocking.
+// packFn packs a full strip of a transposed B: dst[l*nr+j] =
+// src[j*ldb+l] for j < nr, l < kb, both multiples of the block size.
+type packFn[F Float] func(dst, src *F, ldb, kb, nr int)
+
+// micro is a micro-kernel, its register blocking and its packing of a
+// transposed B (in blocks of packW x packW).
 type micro[F Float] struct {
 	mr, nr int
 	fn     microFn[F]
+	packT  packFn[F]
+	packW  int
 }
 
 // Kernel is a set of micro-kernels, one per precision.

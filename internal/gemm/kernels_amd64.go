@@ -13,3 +13,9 @@ func kernAVX2F64(k int, a *float64, lda int, aStep int, b *float64, ldb int, c *
 
 // kernAVX2F32 computes a 4 x 24 tile of C (float32, AVX2 and FMA); k >= 1; strides in elements.
 func kernAVX2F32(k int, a *float32, lda int, aStep int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32, loadC bool)
+
+// packTF64 sets dst[l*nr+j] = src[j*ldb+l] for j < nr, l < kb (multiples of 4) with AVX.
+func packTF64(dst *float64, src *float64, ldb int, kb int, nr int)
+
+// packTF32 sets dst[l*nr+j] = src[j*ldb+l] for j < nr, l < kb (multiples of 8) with AVX.
+func packTF32(dst *float32, src *float32, ldb int, kb int, nr int)

@@ -479,3 +479,127 @@ kernAVX2F32_store:
 	VMOVUPS Y11, 64(AX)
 	VZEROUPPER
 	RET
+
+// func packTF64(dst *float64, src *float64, ldb int, kb int, nr int)
+// Requires: AVX
+TEXT ·packTF64(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ ldb+16(FP), DX
+	MOVQ kb+24(FP), BX
+	MOVQ nr+32(FP), SI
+	SHLQ $0x03, DX
+	LEAQ (DX)(DX*2), DI
+	MOVQ SI, R8
+	SHLQ $0x03, R8
+	LEAQ (R8)(R8*2), R9
+	XORQ R10, R10
+
+packTF64_cols:
+	MOVQ  R10, R11
+	IMULQ DX, R11
+	ADDQ  CX, R11
+	LEAQ  (AX)(R10*8), R12
+	MOVQ  BX, R13
+
+packTF64_steps:
+	VMOVUPD    (R11), Y0
+	VMOVUPD    (R11)(DX*1), Y1
+	VMOVUPD    (R11)(DX*2), Y2
+	VMOVUPD    (R11)(DI*1), Y3
+	VUNPCKLPD  Y1, Y0, Y4
+	VUNPCKHPD  Y1, Y0, Y0
+	VUNPCKLPD  Y3, Y2, Y1
+	VUNPCKHPD  Y3, Y2, Y2
+	VPERM2F128 $0x20, Y1, Y4, Y3
+	VPERM2F128 $0x20, Y2, Y0, Y5
+	VPERM2F128 $0x31, Y1, Y4, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y0
+	VMOVUPD    Y3, (R12)
+	VMOVUPD    Y5, (R12)(R8*1)
+	VMOVUPD    Y1, (R12)(R8*2)
+	VMOVUPD    Y0, (R12)(R9*1)
+	ADDQ       $0x00000020, R11
+	LEAQ       (R12)(R8*4), R12
+	SUBQ       $0x00000004, R13
+	JNZ        packTF64_steps
+	ADDQ       $0x00000004, R10
+	CMPQ       R10, SI
+	JL         packTF64_cols
+	VZEROUPPER
+	RET
+
+// func packTF32(dst *float32, src *float32, ldb int, kb int, nr int)
+// Requires: AVX
+TEXT ·packTF32(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ ldb+16(FP), DX
+	MOVQ kb+24(FP), BX
+	MOVQ nr+32(FP), SI
+	SHLQ $0x02, DX
+	LEAQ (DX)(DX*2), DI
+	MOVQ SI, R8
+	SHLQ $0x02, R8
+	LEAQ (R8)(R8*2), R9
+	XORQ R10, R10
+
+packTF32_cols:
+	MOVQ  R10, R11
+	IMULQ DX, R11
+	ADDQ  CX, R11
+	LEAQ  (AX)(R10*4), R12
+	MOVQ  BX, R13
+
+packTF32_steps:
+	LEAQ       (R11)(DX*4), R14
+	VMOVUPS    (R11), Y0
+	VMOVUPS    (R11)(DX*1), Y1
+	VMOVUPS    (R11)(DX*2), Y2
+	VMOVUPS    (R11)(DI*1), Y3
+	VMOVUPS    (R14), Y4
+	VMOVUPS    (R14)(DX*1), Y5
+	VMOVUPS    (R14)(DX*2), Y6
+	VMOVUPS    (R14)(DI*1), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y0
+	VUNPCKLPS  Y3, Y2, Y1
+	VUNPCKHPS  Y3, Y2, Y2
+	VUNPCKLPS  Y5, Y4, Y3
+	VUNPCKHPS  Y5, Y4, Y4
+	VUNPCKLPS  Y7, Y6, Y5
+	VUNPCKHPS  Y7, Y6, Y6
+	VSHUFPS    $0x44, Y1, Y8, Y7
+	VSHUFPS    $0xee, Y1, Y8, Y1
+	VSHUFPS    $0x44, Y2, Y0, Y8
+	VSHUFPS    $0xee, Y2, Y0, Y0
+	VSHUFPS    $0x44, Y5, Y3, Y2
+	VSHUFPS    $0xee, Y5, Y3, Y3
+	VSHUFPS    $0x44, Y6, Y4, Y5
+	VSHUFPS    $0xee, Y6, Y4, Y4
+	VPERM2F128 $0x20, Y2, Y7, Y6
+	VPERM2F128 $0x31, Y2, Y7, Y2
+	VPERM2F128 $0x20, Y3, Y1, Y7
+	VPERM2F128 $0x31, Y3, Y1, Y1
+	VPERM2F128 $0x20, Y5, Y8, Y3
+	VPERM2F128 $0x31, Y5, Y8, Y5
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y0
+	LEAQ       (R12)(R8*4), R14
+	VMOVUPS    Y6, (R12)
+	VMOVUPS    Y7, (R12)(R8*1)
+	VMOVUPS    Y3, (R12)(R8*2)
+	VMOVUPS    Y8, (R12)(R9*1)
+	VMOVUPS    Y2, (R14)
+	VMOVUPS    Y1, (R14)(R8*1)
+	VMOVUPS    Y5, (R14)(R8*2)
+	VMOVUPS    Y0, (R14)(R9*1)
+	ADDQ       $0x00000020, R11
+	LEAQ       (R14)(R8*4), R12
+	SUBQ       $0x00000008, R13
+	JNZ        packTF32_steps
+	ADDQ       $0x00000008, R10
+	CMPQ       R10, SI
+	JL         packTF32_cols
+	VZEROUPPER
+	RET

@@ -21,7 +21,8 @@ func packA[F Float](dst []F, tA bool, a []F, lda, i0, pc, rows, kb, mr int) {
 // panels of nr columns, each kb x nr, padding the last panel with zero
 // columns. When B is not transposed only a last, partial panel is packed:
 // the full ones are read in place.
-func packB[F Float](dst []F, tB bool, b []F, ldb, pc, jc, kb, nb, nr int) {
+func packB[F Float](u *micro[F], dst []F, tB bool, b []F, ldb, pc, jc, kb, nb int) {
+	nr := u.nr
 	for j0 := 0; j0 < nb; j0 += nr {
 		cols := min(nr, nb-j0)
 		p := dst[j0*kb : (j0+nr)*kb]
@@ -36,7 +37,18 @@ func packB[F Float](dst []F, tB bool, b []F, ldb, pc, jc, kb, nb, nr int) {
 			}
 			continue
 		}
-		// op(B)[l][j] = b[j*ldb+l]: a transpose, four columns at a time.
+		// op(B)[l][j] = b[j*ldb+l]: a transpose, in assembly for a full
+		// strip's steps of k in whole blocks.
+		if l0 := kb - kb%u.packW; cols == nr && l0 > 0 {
+			u.packT(&p[0], &b[(jc+j0)*ldb+pc], ldb, l0, nr)
+			for j := range nr {
+				src := b[(jc+j0+j)*ldb+pc:][l0:kb]
+				for l, v := range src {
+					p[(l0+l)*nr+j] = v
+				}
+			}
+			continue
+		}
 		j := 0
 		for ; j+4 <= cols; j += 4 {
 			s0 := b[(jc+j0+j)*ldb+pc:][:kb]

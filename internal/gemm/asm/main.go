@@ -60,6 +60,8 @@ func main() {
 	} {
 		gen(k)
 	}
+	genTranspose(true)
+	genTranspose(false)
 	Generate()
 }
 
@@ -223,4 +225,118 @@ func broadcastParam(kn kernel, name string) VecVirtual {
 		VBROADCASTSS(x, r)
 	}
 	return r
+}
+
+// genTranspose generates the packing of a transposed B (AVX): a strip of
+// nr columns of op(B) = B^T, kb steps of k, dst[l*nr+j] = src[j*ldb+l],
+// in 4 x 4 (float64) or 8 x 8 (float32) blocks; nr and kb are multiples
+// of the block size.
+func genTranspose(f64 bool) {
+	elem, name, w, shift := "float32", "packTF32", 8, U8(2)
+	if f64 {
+		elem, name, w, shift = "float64", "packTF64", 4, U8(3)
+	}
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst, src *%[1]s, ldb, kb, nr int)", elem))
+	Doc(fmt.Sprintf("%s sets dst[l*nr+j] = src[j*ldb+l] for j < nr, l < kb (multiples of %d) with AVX.", name, w))
+	dst := Load(Param("dst"), GP64())
+	src := Load(Param("src"), GP64())
+	ldb := Load(Param("ldb"), GP64())
+	kb := Load(Param("kb"), GP64())
+	nr := Load(Param("nr"), GP64())
+	SHLQ(shift, ldb)
+	ldb3 := GP64()
+	LEAQ(Mem{Base: ldb, Index: ldb, Scale: 2}, ldb3)
+	nrb := GP64() // bytes between rows of dst
+	MOVQ(nr, nrb)
+	SHLQ(shift, nrb)
+	nrb3 := GP64()
+	LEAQ(Mem{Base: nrb, Index: nrb, Scale: 2}, nrb3)
+	j := GP64()
+	XORQ(j, j)
+	Label(name + "_cols")
+	// s: row j of src; d: column j of dst.
+	s, d := GP64(), GP64()
+	MOVQ(j, s)
+	IMULQ(ldb, s)
+	ADDQ(src, s)
+	LEAQ(Mem{Base: dst, Index: j, Scale: map[bool]uint8{true: 8, false: 4}[f64]}, d)
+	l := GP64()
+	MOVQ(kb, l)
+	Label(name + "_steps")
+	rowsAt := func(base Register) []Mem {
+		return []Mem{{Base: base}, {Base: base, Index: ldb, Scale: 1}, {Base: base, Index: ldb, Scale: 2}, {Base: base, Index: ldb3, Scale: 1}}
+	}
+	outAt := func(base Register) []Mem {
+		return []Mem{{Base: base}, {Base: base, Index: nrb, Scale: 1}, {Base: base, Index: nrb, Scale: 2}, {Base: base, Index: nrb3, Scale: 1}}
+	}
+	if f64 {
+		r := make([]VecVirtual, 4)
+		for i, m := range rowsAt(s) {
+			r[i] = YMM()
+			VMOVUPD(m, r[i])
+		}
+		t := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+		VUNPCKLPD(r[1], r[0], t[0])
+		VUNPCKHPD(r[1], r[0], t[1])
+		VUNPCKLPD(r[3], r[2], t[2])
+		VUNPCKHPD(r[3], r[2], t[3])
+		o := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+		VPERM2F128(U8(0x20), t[2], t[0], o[0])
+		VPERM2F128(U8(0x20), t[3], t[1], o[1])
+		VPERM2F128(U8(0x31), t[2], t[0], o[2])
+		VPERM2F128(U8(0x31), t[3], t[1], o[3])
+		for i, m := range outAt(d) {
+			VMOVUPD(o[i], m)
+		}
+		ADDQ(U32(32), s)
+		LEAQ(Mem{Base: d, Index: nrb, Scale: 4}, d)
+	} else {
+		s4 := GP64()
+		LEAQ(Mem{Base: s, Index: ldb, Scale: 4}, s4)
+		r := make([]VecVirtual, 8)
+		for i, m := range append(rowsAt(s), rowsAt(s4)...) {
+			r[i] = YMM()
+			VMOVUPS(m, r[i])
+		}
+		t := make([]VecVirtual, 8)
+		for i := range t {
+			t[i] = YMM()
+		}
+		for q := 0; q < 8; q += 4 {
+			VUNPCKLPS(r[q+1], r[q], t[q])
+			VUNPCKHPS(r[q+1], r[q], t[q+1])
+			VUNPCKLPS(r[q+3], r[q+2], t[q+2])
+			VUNPCKHPS(r[q+3], r[q+2], t[q+3])
+		}
+		tt := make([]VecVirtual, 8)
+		for i := range tt {
+			tt[i] = YMM()
+		}
+		for q := 0; q < 8; q += 4 {
+			VSHUFPS(U8(0x44), t[q+2], t[q], tt[q])
+			VSHUFPS(U8(0xEE), t[q+2], t[q], tt[q+1])
+			VSHUFPS(U8(0x44), t[q+3], t[q+1], tt[q+2])
+			VSHUFPS(U8(0xEE), t[q+3], t[q+1], tt[q+3])
+		}
+		o := make([]VecVirtual, 8)
+		for i := range 4 {
+			o[i], o[i+4] = YMM(), YMM()
+			VPERM2F128(U8(0x20), tt[i+4], tt[i], o[i])
+			VPERM2F128(U8(0x31), tt[i+4], tt[i], o[i+4])
+		}
+		d4 := GP64()
+		LEAQ(Mem{Base: d, Index: nrb, Scale: 4}, d4)
+		for i, m := range append(outAt(d), outAt(d4)...) {
+			VMOVUPS(o[i], m)
+		}
+		ADDQ(U32(32), s)
+		LEAQ(Mem{Base: d4, Index: nrb, Scale: 4}, d)
+	}
+	SUBQ(U32(w), l)
+	JNZ(LabelRef(name + "_steps"))
+	ADDQ(U32(w), j)
+	CMPQ(j, nr)
+	JL(LabelRef(name + "_cols"))
+	VZEROUPPER()
+	RET()
 }

@@ -89,22 +89,34 @@ func TestKernelsBitIdentical(t *testing.T) {
 				ldb = s.K
 			}
 			a, b, c := rnd(rng, s.M*s.K), rnd(rng, s.K*s.N), rnd(rng, s.M*s.N)
+			a32, b32, c32 := to32(a), to32(b), to32(c)
 			var ref []float64
+			var ref32 []float32
 			for _, k := range asm {
 				got := append([]float64(nil), c...)
 				gemm.Gemm(k, new(gemm.Workspace), tA, tB, s.M, s.N, s.K, 0.7, a, lda, b, ldb, 0.3, got, s.N)
+				got32 := append([]float32(nil), c32...)
+				gemm.Gemm(k, new(gemm.Workspace), tA, tB, s.M, s.N, s.K, 0.7, a32, lda, b32, ldb, 0.3, got32, s.N)
 				if ref == nil {
-					ref = got
+					ref, ref32 = got, got32
 					continue
 				}
 				for i := range got {
-					if math.Float64bits(got[i]) != math.Float64bits(ref[i]) {
+					if math.Float64bits(got[i]) != math.Float64bits(ref[i]) || math.Float32bits(got32[i]) != math.Float32bits(ref32[i]) {
 						t.Fatalf("%v tA=%v tB=%v: %s and %s differ at %d", s, tA, tB, asm[0].Name(), k.Name(), i)
 					}
 				}
 			}
 		}
 	}
+}
+
+func to32(x []float64) []float32 {
+	y := make([]float32, len(x))
+	for i, v := range x {
+		y[i] = float32(v)
+	}
+	return y
 }
 
 func rnd(rng *rand.Rand, n int) []float64 {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rnnlab/rnnlab/internal/fblas"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/trainers"
@@ -33,6 +34,8 @@ type checkpointIndex struct {
 	Snapshots bool   `json:"snapshots"`
 	Spectra   bool   `json:"spectra"`
 	Stop      bool   `json:"stop,omitempty"`
+	// GemmKernel is the gemm kernel that computed the state.
+	GemmKernel string `json:"gemm_kernel,omitempty"`
 }
 
 // trainState is what a checkpoint saves and restores.
@@ -46,8 +49,9 @@ type trainState struct {
 	spectra  *trainers.DWSpectra
 	// prev holds the parameters before the last update (trainers'
 	// Event.Prev), which a diverging resumed run falls back to.
-	prev map[string][]float64
-	stop *trainers.StopAtLoss
+	prev   map[string][]float64
+	stop   *trainers.StopAtLoss
+	kernel string // the gemm kernel of the loaded checkpoint
 }
 
 // save writes a checkpoint of st after epoch (the metrics hold epochs
@@ -60,7 +64,7 @@ func (st *trainState) save(dir string, epoch int) error {
 			arrays["prev/"+p.Name] = fileio.NewArray(append([]float64(nil), v...), p.Shape...)
 		}
 	}
-	idx := checkpointIndex{Epoch: epoch, Arrays: fmt.Sprintf("checkpoint_e%09d.npz", epoch)}
+	idx := checkpointIndex{Epoch: epoch, Arrays: fmt.Sprintf("checkpoint_e%09d.npz", epoch), GemmKernel: fblas.Kernel()}
 	if s, ok := st.opt.(optim.Stateful); ok {
 		steps, state := s.State()
 		idx.OptSteps = steps
@@ -126,6 +130,7 @@ func (st *trainState) load(dir string) (int, error) {
 	if err := json.Unmarshal(b, &idx); err != nil {
 		return 0, fmt.Errorf("checkpoint.json is corrupt: %w", err)
 	}
+	st.kernel = idx.GemmKernel
 	arrays, err := fileio.ReadNPZ(filepath.Join(dir, idx.Arrays))
 	if err != nil {
 		return 0, fmt.Errorf("checkpoint arrays: %w", err)

@@ -64,6 +64,10 @@ type Config struct {
 	StopEvery int     `json:"stop_every,omitempty"`
 	StopLoss  float64 `json:"stop_loss,omitempty"`
 	StopBatch int     `json:"stop_batch,omitempty"`
+	// GemmKernel is provenance, set by Train: the gemm kernel (avx512,
+	// avx2, gonum, openblas) that computed the run, on which its last bits
+	// depend. Resume warns when it differs from the kernel in use.
+	GemmKernel string `json:"gemm_kernel,omitempty"`
 }
 
 // InitFile names the weights file a run started from: its absolute path

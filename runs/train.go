@@ -16,6 +16,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/datasets"
 	"github.com/rnnlab/rnnlab/datasets/trialfile"
+	"github.com/rnnlab/rnnlab/internal/fblas"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/trainers"
@@ -51,6 +52,9 @@ type Options struct {
 	Label string
 	// Hooks watch training in addition to the run's own.
 	Hooks []trainers.Hook
+	// Warn receives warnings (resuming with another gemm kernel); nil
+	// shows nothing.
+	Warn io.Writer
 	// Init, when not nil, gives the initial weights instead of the seeded
 	// initialisation (arrays keyed by parameter name).
 	Init map[string][]float64
@@ -117,6 +121,7 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 			}
 		}
 	}
+	cfg.GemmKernel = fblas.Kernel()
 	var (
 		m   models.Seq
 		err error
@@ -191,6 +196,9 @@ func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	if w := fblas.KernelWarning("run "+dir, st.kernel); w != "" && o.Warn != nil {
+		fmt.Fprintln(o.Warn, w)
 	}
 	return st.run(ctx, cfg, dir, o, done, start)
 }

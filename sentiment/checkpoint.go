@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rnnlab/rnnlab/internal/fblas"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 )
 
@@ -44,6 +45,8 @@ type checkpointIndex struct {
 	Correct      int `json:"pass_correct"`
 	// Embeddings is the run's report on its embeddings file, if any.
 	Embeddings *EmbeddingsInfo `json:"embeddings,omitempty"`
+	// GemmKernel is the gemm kernel that computed the state.
+	GemmKernel string `json:"gemm_kernel,omitempty"`
 }
 
 // Names of the arrays of a checkpoint's .npz file besides "w/NAME"
@@ -70,7 +73,7 @@ func epochColumns(m *EpochMetrics) map[string]*[]float64 {
 func (t *trainer) save(step int) error {
 	idx := checkpointIndex{
 		Step: step, Epoch: t.met.Len(), Arrays: fmt.Sprintf("checkpoint_s%09d.npz", step),
-		Seconds: elapsedSince(t.start), Embeddings: t.embeddings,
+		Seconds: elapsedSince(t.start), Embeddings: t.embeddings, GemmKernel: fblas.Kernel(),
 	}
 	if step%t.nb != 0 {
 		idx.Sentences, idx.AccSentences, idx.Correct = t.n, t.nAcc, t.correct

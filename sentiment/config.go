@@ -88,6 +88,11 @@ type Config struct {
 	// Data is the data directory the run was trained on (informational:
 	// evaluation may read another copy).
 	Data string `json:"data,omitempty"`
+	// GemmKernel is provenance, set by Train: the gemm kernel (avx512,
+	// avx2, gonum, openblas) that computed the run, on which its last bits
+	// depend. Resume warns when the checkpoint's differs from the kernel
+	// in use.
+	GemmKernel string `json:"gemm_kernel,omitempty"`
 }
 
 // Presets lists the names NewPreset knows.

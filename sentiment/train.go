@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rnnlab/rnnlab/datasets/sst"
+	"github.com/rnnlab/rnnlab/internal/fblas"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/models/lstm"
 	"github.com/rnnlab/rnnlab/trainers"
@@ -52,6 +53,9 @@ type Options struct {
 	Hooks []trainers.Hook
 	// Force allows writing into a directory that already holds a run.
 	Force bool
+	// Warn receives warnings (resuming with another gemm kernel); nil
+	// shows nothing.
+	Warn io.Writer
 }
 
 // EmbeddingsInfo reports how an embeddings file covered the vocabulary.
@@ -188,6 +192,7 @@ func Train(ctx context.Context, cfg Config, dir string, o Options) (*Result, err
 	// not be mistaken for this run's.
 	removeCheckpoints(dir)
 	os.Remove(runFile(dir, ResultFile))
+	cfg.GemmKernel = fblas.Kernel()
 	if err := fileio.WriteJSON(runFile(dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
@@ -253,6 +258,9 @@ func Resume(ctx context.Context, dir string, o Options) (*Result, error) {
 	}
 	if err := t.load(idx); err != nil {
 		return nil, inputErr(fmt.Errorf("run %s: %w", dir, err))
+	}
+	if w := fblas.KernelWarning("run "+dir, idx.GemmKernel); w != "" && o.Warn != nil {
+		fmt.Fprintln(o.Warn, w)
 	}
 	return t.run(ctx, o, idx.Step, start.Add(-time.Duration(idx.Seconds*float64(time.Second))))
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/rnnlab/rnnlab/internal/cells"
+	"github.com/rnnlab/rnnlab/internal/fblas"
 	"github.com/rnnlab/rnnlab/internal/fileio"
 	"github.com/rnnlab/rnnlab/runs"
 	"github.com/rnnlab/rnnlab/trainers"
@@ -37,6 +38,8 @@ type CellResult struct {
 	TrainLossFirst float64        `json:"train_loss_first"`
 	TrainLossLast  float64        `json:"train_loss_last"`
 	Analysis       *runs.Analysis `json:"analysis"`
+	// GemmKernel is the gemm kernel that computed the cell (provenance).
+	GemmKernel string `json:"gemm_kernel,omitempty"`
 }
 
 // Options are the parts of a sweep that do not change its results.
@@ -49,6 +52,9 @@ type Options struct {
 	// Progress receives a progress bar over cells (or log lines); nil shows
 	// nothing.
 	Progress io.Writer
+	// Warn receives warnings (finished cells computed with another gemm
+	// kernel); nil shows nothing.
+	Warn io.Writer
 }
 
 // Run runs the sweep's cells of o.Shard that are not finished yet, in dir,
@@ -75,6 +81,7 @@ func Run(ctx context.Context, spec Spec, dir string, o Options) (int, error) {
 		}
 	}
 	todo := cells.Todo(dir, mine)
+	warnKernels(o.Warn, dir, spec.Cells())
 	err := cells.Run(ctx, todo, cells.Options{Jobs: o.Jobs, Progress: o.Progress, Label: "sweep"},
 		func(ctx context.Context, c Cell) error { return runCell(ctx, spec, dir, c) })
 	if err != nil {
@@ -119,7 +126,7 @@ func runCell(ctx context.Context, spec Spec, dir string, c Cell) error {
 		return err
 	}
 	r := &CellResult{GIndex: c.GIndex, Sample: c.Sample, G: c.G, Seed: c.Seed,
-		Status: res.Status, EpochsDone: res.EpochsDone}
+		Status: res.Status, EpochsDone: res.EpochsDone, GemmKernel: fblas.Kernel()}
 	if met, err := runs.ReadMetrics(tmp); err == nil && len(met.Loss) > 0 {
 		r.TrainLossFirst, r.TrainLossLast = met.Loss[0], met.Loss[len(met.Loss)-1]
 	}
@@ -157,13 +164,38 @@ func trainCell(ctx context.Context, cfg runs.Config, tmp string) (*runs.Result, 
 // cellResumes counts the trainings resumed from a checkpoint (for tests).
 var cellResumes atomic.Int64
 
-// sameConfig reports whether the run in dir was started with cfg.
+// sameConfig reports whether the run in dir was started with cfg (the
+// gemm kernel, provenance only, is not compared).
 func sameConfig(dir string, cfg runs.Config) bool {
 	r, err := runs.Load(dir)
 	if err != nil || cfg.Resolve() != nil {
 		return false
 	}
+	r.Config.GemmKernel, cfg.GemmKernel = "", ""
 	a, errA := json.Marshal(r.Config)
 	b, errB := json.Marshal(cfg)
 	return errA == nil && errB == nil && bytes.Equal(a, b)
+}
+
+// warnKernels writes to w (when not nil) a warning for each gemm kernel,
+// other than the one in use, that computed finished cells of the sweep in
+// dir: joining a sweep with another kernel may change the last bits.
+func warnKernels(w io.Writer, dir string, cs []Cell) {
+	if w == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, c := range cs {
+		b, err := os.ReadFile(filepath.Join(dir, CellsDir, c.Name(), CellFile))
+		var r struct {
+			GemmKernel string `json:"gemm_kernel"`
+		}
+		if err != nil || json.Unmarshal(b, &r) != nil || seen[r.GemmKernel] {
+			continue
+		}
+		seen[r.GemmKernel] = true
+		if msg := fblas.KernelWarning("sweep "+dir+" (cell "+c.Name()+")", r.GemmKernel); msg != "" {
+			fmt.Fprintln(w, msg)
+		}
+	}
 }

@@ -105,10 +105,11 @@ func (s Spec) Config(c Cell) runs.Config {
 
 // Diff returns "" when a and b define the same sweep, and otherwise a
 // sentence naming the first field that differs and both values. How often
-// cells checkpoint does not change results and is not compared.
+// cells checkpoint does not change results and is not compared, nor is the
+// gemm kernel (provenance; Run warns when finished cells used another).
 func Diff(a, b Spec) string {
 	a.Train = runs.MatchLegacy(a.Train, b.Train)
-	if k, va, vb, ok := jsondiff.First(a, b, "train.checkpoint_every"); ok {
+	if k, va, vb, ok := jsondiff.First(a, b, "train.checkpoint_every", "train.gemm_kernel"); ok {
 		return fmt.Sprintf("%s is %s in the sweep directory but %s now", k, va, vb)
 	}
 	return ""

@@ -218,8 +218,8 @@ func resumeSentiment(cmd *cobra.Command, dir string, quiet bool) error {
 	if err := resumeFlagsOnly(cmd, dir); err != nil {
 		return err
 	}
-	o := sentiment.Options{}
 	stderr := cmd.ErrOrStderr()
+	o := sentiment.Options{Warn: stderr}
 	if !quiet {
 		o.Progress = stderr
 		fmt.Fprintf(stderr, "resuming %s\n", dir)

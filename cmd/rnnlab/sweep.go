@@ -109,7 +109,7 @@ DIR' then writes the summary.`,
 			if err := sweep.Prepare(spec, out); err != nil {
 				return usage(err)
 			}
-			o := sweep.Options{Jobs: jobs, Shard: sh}
+			o := sweep.Options{Jobs: jobs, Shard: sh, Warn: cmd.ErrOrStderr()}
 			stderr := cmd.ErrOrStderr()
 			if !quiet {
 				printTestNote(stderr, cfg, spec.Analysis.TestBatch)

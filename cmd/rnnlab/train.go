@@ -115,8 +115,8 @@ func resumeRun(cmd *cobra.Command, dir string, quiet bool) error {
 	if _, err := runs.Load(dir); err != nil {
 		return usage(err)
 	}
-	o := runs.Options{}
 	stderr := cmd.ErrOrStderr()
+	o := runs.Options{Warn: stderr}
 	if !quiet {
 		o.Progress = stderr
 		fmt.Fprintf(stderr, "resuming %s\n", dir)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -158,4 +159,21 @@ func gonumDigest() string {
 		}
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestKernelWarning: a warning names both kernels; none when they agree or
+// nothing was recorded.
+func TestKernelWarning(t *testing.T) {
+	if w := KernelWarning("run x", Kernel()); w != "" {
+		t.Errorf("same kernel: %q", w)
+	}
+	if w := KernelWarning("run x", ""); w != "" {
+		t.Errorf("nothing recorded: %q", w)
+	}
+	w := KernelWarning("run x", "other")
+	for _, s := range []string{"run x", "other", Kernel(), EnvKernel} {
+		if !strings.Contains(w, s) {
+			t.Errorf("warning %q lacks %q", w, s)
+		}
+	}
 }

@@ -95,3 +95,14 @@ type BLAS interface {
 // kernel, OpenBLAS for openblas. gonum's blas64 and blas32 already use it;
 // graph installs it in gorgonia.
 func Blas() BLAS { return impl }
+
+// KernelWarning returns a warning that what was computed with the gemm
+// kernel recorded and continues with another one, naming both, or "" when
+// they agree or nothing was recorded (files of earlier versions).
+func KernelWarning(what, recorded string) string {
+	if recorded == "" || recorded == kernelName {
+		return ""
+	}
+	return fmt.Sprintf("warning: %s was computed with gemm kernel %s, this process uses %s (set %s=%s to match): results may differ in the last bits",
+		what, recorded, kernelName, EnvKernel, recorded)
+}

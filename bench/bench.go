@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/rnnlab/rnnlab/internal/fblas"
@@ -31,14 +32,18 @@ func (w Workload) ID() string { return w.Name + "/" + w.Engine + "/" + string(w.
 
 // Result is the measurement of one workload.
 type Result struct {
-	ID            string  `json:"id"`
-	Name          string  `json:"workload"`
-	Engine        string  `json:"engine"`
-	Dtype         string  `json:"dtype"`
-	Iters         int     `json:"iterations"`
-	MsMedian      float64 `json:"ms_median"`
-	MsMin         float64 `json:"ms_min"`
-	MsMax         float64 `json:"ms_max"`
+	ID       string  `json:"id"`
+	Name     string  `json:"workload"`
+	Engine   string  `json:"engine"`
+	Dtype    string  `json:"dtype"`
+	Iters    int     `json:"iterations"`
+	MsMedian float64 `json:"ms_median"`
+	MsMin    float64 `json:"ms_min"`
+	MsMax    float64 `json:"ms_max"`
+	// CPUMsMedian is the median process CPU time of an iteration (all
+	// threads): the iteration's work, which other processes on the
+	// machine barely change, unlike its wall time.
+	CPUMsMedian   float64 `json:"cpu_ms_median"`
 	GFLOPs        float64 `json:"gflop_per_s"`
 	GemmGFLOPs    float64 `json:"gemm_gflop_per_s"`
 	PctGemm       float64 `json:"pct_of_gemm"`
@@ -67,17 +72,20 @@ func Run(ws []Workload, iters, warmup int) ([]Result, error) {
 		}
 	}
 	times := make([][]float64, len(ws))
+	cpus := make([][]float64, len(ws))
 	allocs := make([]uint64, len(ws))
 	bytes := make([]uint64, len(ws))
 	var before, after runtime.MemStats
 	for range iters {
 		for i, s := range steps {
 			runtime.ReadMemStats(&before)
+			c0 := cpuSeconds()
 			t0 := time.Now()
 			if err := s(); err != nil {
 				return nil, fmt.Errorf("%s: %w", ws[i].ID(), err)
 			}
 			el := time.Since(t0)
+			cpus[i] = append(cpus[i], (cpuSeconds()-c0)*1e3)
 			runtime.ReadMemStats(&after)
 			times[i] = append(times[i], float64(el)/1e6)
 			allocs[i] += after.Mallocs - before.Mallocs
@@ -89,16 +97,13 @@ func Run(ws []Workload, iters, warmup int) ([]Result, error) {
 	for i, w := range ws {
 		t := slices.Clone(times[i])
 		slices.Sort(t)
-		med := t[len(t)/2]
-		if len(t)%2 == 0 {
-			med = (t[len(t)/2-1] + t[len(t)/2]) / 2
-		}
+		med := median(t)
 		key := fmt.Sprint(w.Gemm, w.Dtype)
 		if _, ok := gemm[key]; !ok {
 			gemm[key] = GemmGFLOPs(w.Gemm, w.Dtype, 200*time.Millisecond)
 		}
 		r := Result{ID: w.ID(), Name: w.Name, Engine: w.Engine, Dtype: string(w.Dtype), Iters: iters,
-			MsMedian: med, MsMin: t[0], MsMax: t[len(t)-1],
+			MsMedian: med, MsMin: t[0], MsMax: t[len(t)-1], CPUMsMedian: median(slices.Sorted(slices.Values(cpus[i]))),
 			GFLOPs: w.FLOPs / (med / 1e3) / 1e9, GemmGFLOPs: gemm[key],
 			AllocsPerIter: float64(allocs[i]) / float64(iters), BytesPerIter: float64(bytes[i]) / float64(iters)}
 		r.PctGemm = 100 * r.GFLOPs / r.GemmGFLOPs
@@ -144,4 +149,21 @@ func fill32(x []float32) {
 	for i := range x {
 		x[i] = float32(i%17)/17 - 0.5
 	}
+}
+
+// median returns the median of sorted values.
+func median(t []float64) float64 {
+	if len(t)%2 == 0 {
+		return (t[len(t)/2-1] + t[len(t)/2]) / 2
+	}
+	return t[len(t)/2]
+}
+
+// cpuSeconds returns the process's user and system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

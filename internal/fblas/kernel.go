@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -49,6 +50,14 @@ func init() {
 		backend = name + " gemm (Go assembly), gonum for the rest"
 	}
 }
+
+// envRead reads RNNLAB_GEMM again at the first Gemm: read only during
+// package initialisation, it escapes go test's cache key, which records
+// the variables a test reads, and a test run with another kernel forced
+// would reuse results cached under the previous one.
+var envRead sync.Once
+
+func readEnv() { os.Getenv(EnvKernel) }
 
 // chooseKernel returns the kernel that RNNLAB_GEMM's value env asks for:
 // the fastest one available when env is empty.

@@ -188,6 +188,7 @@ func getJob[F Float]() (*gemmJob[F], *sync.Pool) {
 // tiles computed on up to Threads() goroutines (the caller's included); a
 // call allocates nothing in steady state.
 func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
+	envRead.Do(readEnv)
 	if m == 0 || n == 0 {
 		return
 	}

@@ -40,7 +40,7 @@ func newReport(r *Results) *Report {
 		Seed:    r.Seed,
 		Paper:   Paper,
 		Seconds: r.Seconds,
-		Machine: fmt.Sprintf("%s/%s, %d cores, %s BLAS (%d threads), %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), fblas.Backend(), fblas.Threads(), runtime.Version()),
+		Machine: fmt.Sprintf("%s/%s, %d cores, BLAS: %s (%d threads), %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), fblas.Backend(), fblas.Threads(), runtime.Version()),
 		Stages:  r.Stages,
 		Missing: r.Missing,
 	}
